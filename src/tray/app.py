@@ -1,0 +1,733 @@
+"""The kitchen: ``Tray`` (alias ``Flask``) registers views and turns requests into responses.
+
+The flow is protocol-free — route, hooks, view, return-value conversion, error handling — and
+ends in a ``Response``. The WSGI writer (``wsgi.py``) and the ASGI adapter only translate it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from urllib.parse import quote
+
+from .config import DEFAULT_CONFIG, Config
+from .ctx import AppContext, RequestContext, _AppCtxGlobals
+from .datastructures import Headers
+from .exceptions import (
+    BadRequestKeyError,
+    HTTPException,
+    InternalServerError,
+    default_exceptions,
+)
+from .globals import _cv_ctx
+from .helpers import _ContextStream
+from .http import check_header_value
+from .json.provider import DefaultJSONProvider, JSONProvider
+from .request import Request
+from .response import Response
+from .routing import Map, RequestRedirect, Rule
+from .wsgi import write_wsgi
+
+if TYPE_CHECKING:
+    from .testing import TrayClient
+    from .types import (
+        AfterRequestCallable,
+        BeforeRequestCallable,
+        ErrorHandlerCallable,
+        ResponseReturnValue,
+        RouteCallable,
+        StartResponse,
+        TeardownCallable,
+        WSGIEnvironment,
+    )
+
+__all__ = ["Flask", "Tray"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+_REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+
+
+def _find_root_path(import_name: str) -> str:
+    module = sys.modules.get(import_name)
+    path = getattr(module, "__file__", None)
+    if path:
+        return os.path.dirname(os.path.abspath(path))
+    return os.getcwd()
+
+
+class Tray:
+    """A WSGI application (and, via ``app.asgi``, an ASGI one) with Flask's API."""
+
+    request_class: ClassVar[type[Request]] = Request
+    response_class: type[Response] = Response
+    json_provider_class: ClassVar[type[JSONProvider]] = DefaultJSONProvider
+    app_ctx_globals_class: ClassVar[type[_AppCtxGlobals]] = _AppCtxGlobals
+    config_class: ClassVar[type[Config]] = Config
+    url_map_class: ClassVar[type[Map]] = Map
+    test_client_class: ClassVar[type[TrayClient] | None] = None
+
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: str | None = None,
+        static_folder: str | None = None,
+        template_folder: str | None = None,
+        root_path: str | None = None,
+        instance_path: str | None = None,
+    ) -> None:
+        self.import_name = import_name
+        self.root_path = root_path if root_path is not None else _find_root_path(import_name)
+        self.static_url_path = static_url_path
+        self.static_folder = static_folder
+        self.template_folder = template_folder
+        self.instance_path = instance_path
+        self.config = self.config_class(self.root_path, DEFAULT_CONFIG)
+        self.json: JSONProvider = self.json_provider_class(self)
+        self.url_map = self.url_map_class()
+        self.view_functions: dict[str, RouteCallable] = {}
+        self.before_request_funcs: list[BeforeRequestCallable] = []
+        self.after_request_funcs: list[AfterRequestCallable] = []
+        self.teardown_request_funcs: list[TeardownCallable] = []
+        self.teardown_appcontext_funcs: list[TeardownCallable] = []
+        self.url_default_functions: list[Callable[[str, dict[str, Any]], None]] = []
+        self.url_value_preprocessors: list[Callable[[str | None, dict[str, Any] | None], None]] = []
+        # {code or None: {exception class: handler}}, searched most specific first.
+        self.error_handler_spec: dict[int | None, dict[type[BaseException], ErrorHandlerCallable]] = {}
+        self._logger: logging.Logger | None = None
+
+    # -- identity and settings --------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        if self.import_name == "__main__":
+            path = getattr(sys.modules["__main__"], "__file__", None)
+            if path:
+                return os.path.splitext(os.path.basename(path))[0]
+        return self.import_name
+
+    @property
+    def debug(self) -> bool:
+        return bool(self.config["DEBUG"])
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.config["DEBUG"] = value
+
+    @property
+    def testing(self) -> bool:
+        return bool(self.config["TESTING"])
+
+    @testing.setter
+    def testing(self, value: bool) -> None:
+        self.config["TESTING"] = value
+
+    @property
+    def secret_key(self) -> str | bytes | None:
+        return self.config["SECRET_KEY"]  # type: ignore[no-any-return]
+
+    @secret_key.setter
+    def secret_key(self, value: str | bytes | None) -> None:
+        self.config["SECRET_KEY"] = value
+
+    @property
+    def logger(self) -> logging.Logger:
+        """The ``logging`` logger named after the app; unhandled errors are logged here."""
+        if self._logger is None:
+            self._logger = logging.getLogger(self.name)
+        return self._logger
+
+    # -- registering views ------------------------------------------------------------------
+
+    def route(self, rule: str, **options: Any) -> Callable[[F], F]:
+        """Register the decorated function as the view for ``rule``."""
+
+        def decorator(f: F) -> F:
+            endpoint = options.pop("endpoint", None)
+            self.add_url_rule(rule, endpoint, f, **options)
+            return f
+
+        return decorator
+
+    def _method_route(self, method: str, rule: str, options: dict[str, Any]) -> Callable[[F], F]:
+        if "methods" in options:
+            raise TypeError(
+                f"app.{method.lower()}() already sets the method; use app.route() to pass"
+                f" methods={options['methods']!r}"
+            )
+        return self.route(rule, methods=[method], **options)
+
+    def get(self, rule: str, **options: Any) -> Callable[[F], F]:
+        return self._method_route("GET", rule, options)
+
+    def post(self, rule: str, **options: Any) -> Callable[[F], F]:
+        return self._method_route("POST", rule, options)
+
+    def put(self, rule: str, **options: Any) -> Callable[[F], F]:
+        return self._method_route("PUT", rule, options)
+
+    def patch(self, rule: str, **options: Any) -> Callable[[F], F]:
+        return self._method_route("PATCH", rule, options)
+
+    def delete(self, rule: str, **options: Any) -> Callable[[F], F]:
+        return self._method_route("DELETE", rule, options)
+
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: RouteCallable | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: Any,
+    ) -> None:
+        """Connect ``rule`` to ``endpoint`` (and ``endpoint`` to ``view_func``)."""
+        if endpoint is None:
+            if view_func is None:
+                raise TypeError(f"add_url_rule({rule!r}) needs an endpoint or a view_func")
+            endpoint = view_func.__name__
+        options["endpoint"] = endpoint
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                f"methods for {rule!r} must be a list of strings, like methods=[{methods!r}],"
+                f" not the string {methods!r}"
+            )
+        method_set = {str(m).upper() for m in methods}
+        method_set |= set(getattr(view_func, "required_methods", ()))
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
+        if provide_automatic_options is None:
+            provide_automatic_options = "OPTIONS" not in method_set and bool(
+                self.config["PROVIDE_AUTOMATIC_OPTIONS"]
+            )
+        if provide_automatic_options:
+            method_set.add("OPTIONS")
+        rule_obj = Rule(rule, methods=method_set, **options)
+        rule_obj.provide_automatic_options = provide_automatic_options
+        if view_func is not None:
+            existing = self.view_functions.get(endpoint)
+            if existing is not None and existing is not view_func:
+                raise AssertionError(
+                    f"View function mapping is overwriting an existing endpoint function:"
+                    f" {endpoint!r} is already {existing.__qualname__}; give"
+                    f" {view_func.__qualname__} another name or pass endpoint='...'"
+                )
+        self.url_map.add(rule_obj)
+        if view_func is not None:
+            self.view_functions[endpoint] = view_func
+
+    def endpoint(self, endpoint: str) -> Callable[[F], F]:
+        def decorator(f: F) -> F:
+            self.view_functions[endpoint] = f
+            return f
+
+        return decorator
+
+    # -- hooks ------------------------------------------------------------------------------
+
+    def before_request(self, f: F) -> F:
+        """Run ``f()`` before each view; a non-``None`` return value replaces the view's."""
+        self.before_request_funcs.append(f)
+        return f
+
+    def after_request(self, f: F) -> F:
+        """Run ``f(response)`` after each view; it must return a response."""
+        self.after_request_funcs.append(f)
+        return f
+
+    def teardown_request(self, f: F) -> F:
+        """Run ``f(error_or_None)`` when the request context ends, whatever happened."""
+        self.teardown_request_funcs.append(f)
+        return f
+
+    def teardown_appcontext(self, f: F) -> F:
+        self.teardown_appcontext_funcs.append(f)
+        return f
+
+    def url_defaults(self, f: F) -> F:
+        self.url_default_functions.append(f)
+        return f
+
+    def url_value_preprocessor(self, f: F) -> F:
+        self.url_value_preprocessors.append(f)
+        return f
+
+    def errorhandler(self, code_or_exception: int | type[BaseException]) -> Callable[[F], F]:
+        """Register the decorated function to handle an HTTP status or an exception class."""
+
+        def decorator(f: F) -> F:
+            self.register_error_handler(code_or_exception, f)
+            return f
+
+        return decorator
+
+    def register_error_handler(
+        self, code_or_exception: int | type[BaseException], f: ErrorHandlerCallable
+    ) -> None:
+        exc_class, code = self._get_exc_class_and_code(code_or_exception)
+        self.error_handler_spec.setdefault(code, {})[exc_class] = f
+
+    @staticmethod
+    def _get_exc_class_and_code(
+        exc_class_or_code: int | type[BaseException],
+    ) -> tuple[type[BaseException], int | None]:
+        if isinstance(exc_class_or_code, int) and not isinstance(exc_class_or_code, bool):
+            try:
+                exc_class: type[BaseException] = default_exceptions[exc_class_or_code]
+            except KeyError:
+                raise ValueError(
+                    f"'{exc_class_or_code}' is not a recognized HTTP error code; register a"
+                    " handler for an HTTPException subclass with that code instead"
+                ) from None
+        elif isinstance(exc_class_or_code, type) and issubclass(exc_class_or_code, BaseException):
+            exc_class = exc_class_or_code
+        elif isinstance(exc_class_or_code, BaseException):
+            raise TypeError(
+                f"{exc_class_or_code!r} is an instance, not a class; register"
+                f" {type(exc_class_or_code).__name__} instead"
+            )
+        else:
+            raise ValueError(
+                f"{exc_class_or_code!r} is neither an HTTP status code nor an exception class"
+            )
+        if issubclass(exc_class, HTTPException):
+            return exc_class, exc_class.code
+        return exc_class, None
+
+    # -- contexts ---------------------------------------------------------------------------
+
+    def app_context(self) -> AppContext:
+        return AppContext(self)
+
+    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
+        return RequestContext(self, self._make_request(environ))
+
+    def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
+        """A request context for a made-up request; takes the test client's arguments."""
+        from .testing import EnvironBuilder
+
+        environ = EnvironBuilder(self, *args, **kwargs).get_environ()
+        ctx = self.request_context(environ)
+        self._match_request(ctx.request)  # type: ignore[arg-type]
+        return ctx
+
+    def test_client(self, use_cookies: bool = True, **kwargs: Any) -> TrayClient:
+        from .testing import TrayClient
+
+        cls = self.test_client_class or TrayClient
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
+
+    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+        if exc is None:
+            exc = sys.exc_info()[1]
+        for func in reversed(self.teardown_request_funcs):
+            func(exc)
+
+    def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
+        if exc is None:
+            exc = sys.exc_info()[1]
+        for func in reversed(self.teardown_appcontext_funcs):
+            func(exc)
+
+    # -- handling a request -----------------------------------------------------------------
+
+    def _make_request(self, environ: WSGIEnvironment) -> Request:
+        request = self.request_class(environ)
+        config = self.config
+        request.max_content_length = config["MAX_CONTENT_LENGTH"]
+        request.max_form_memory_size = config["MAX_FORM_MEMORY_SIZE"]
+        request.max_form_parts = config["MAX_FORM_PARTS"]
+        return request
+
+    def _match_request(self, request: Request) -> None:
+        try:
+            rule, args = self.url_map.match(
+                request.path, request.method, request.environ.get("QUERY_STRING", "")
+            )
+        except HTTPException as error:
+            request.routing_exception = error
+        else:
+            request.url_rule = rule
+            request.view_args = args
+
+    def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
+        """The WSGI application itself; ``app.wsgi_app`` is what middleware wraps."""
+        request = self._make_request(environ)
+        ctx = RequestContext(self, request)
+        token = _cv_ctx.set(ctx)
+        ctx._tokens.append(token)
+        error: BaseException | None = None
+        deferred = False
+        try:
+            try:
+                response = self.full_dispatch_request(ctx)
+            except Exception as e:
+                error = e
+                response = self.handle_exception(e)
+            except BaseException as e:
+                error = e
+                raise
+            # A stream_with_context body keeps the context; its close() tears it down.
+            deferred = ctx._streaming and response.response.__class__ is _ContextStream
+            return write_wsgi(response, request.method, start_response)
+        finally:
+            ctx._tokens.pop()
+            try:
+                preserve = environ.get("tray.preserve_context")
+                if preserve is not None:
+                    # The test client keeps the context for 'with client:' and ends it later.
+                    preserve(ctx, deferred)
+                elif not deferred:
+                    self._teardown(ctx, error)
+            finally:
+                _cv_ctx.reset(token)
+
+    def _teardown(self, ctx: RequestContext, error: BaseException | None) -> None:
+        # PERF: requests with no teardown callbacks and no files skip all of this.
+        if self.teardown_request_funcs:
+            for func in reversed(self.teardown_request_funcs):
+                func(error)
+        if ctx._parent is None and self.teardown_appcontext_funcs:
+            for func in reversed(self.teardown_appcontext_funcs):
+                func(error)
+        request = ctx.request
+        if request is not None and request._files:
+            request.close()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
+        return self.wsgi_app(environ, start_response)
+
+    def full_dispatch_request(self, ctx: RequestContext) -> Response:
+        """Route, run the before hooks, the view and the after hooks, handling HTTP errors."""
+        request = ctx.request
+        assert request is not None
+        try:
+            rv = None
+            try:
+                rule, args = self.url_map.match(
+                    request.path, request.method, request.environ.get("QUERY_STRING", "")
+                )
+            except HTTPException:
+                if self.before_request_funcs or self.url_value_preprocessors:
+                    rv = self.preprocess_request(request)
+                if rv is None:
+                    raise
+            else:
+                request.url_rule = rule
+                request.view_args = args
+                if self.before_request_funcs or self.url_value_preprocessors:
+                    rv = self.preprocess_request(request)
+                if rv is None:
+                    if request.method == "OPTIONS" and rule.provide_automatic_options:
+                        return self.finalize_request(self.make_default_options_response())
+                    rv = self.view_functions[rule.endpoint](**args)
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        return self.finalize_request(rv)
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        """Call the view for the current request (routing already done); Flask's hook point."""
+        request = _cv_ctx.get().request
+        assert request is not None
+        if request.routing_exception is not None:
+            raise request.routing_exception
+        rule = request.url_rule
+        assert rule is not None
+        if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+            return self.make_default_options_response()
+        return self.view_functions[rule.endpoint](**(request.view_args or {}))
+
+    def preprocess_request(self, request: Request | None = None) -> ResponseReturnValue | None:
+        if request is None:
+            request = _cv_ctx.get().request
+            assert request is not None
+        for processor in self.url_value_preprocessors:
+            processor(request.endpoint, request.view_args)
+        for func in self.before_request_funcs:
+            rv = func()
+            if rv is not None:
+                return rv
+        return None
+
+    def finalize_request(
+        self, rv: ResponseReturnValue | HTTPException, from_error_handler: bool = False
+    ) -> Response:
+        response = self.make_response(rv)
+        try:
+            response = self.process_response(response)
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception("Request finalizing failed with an error while handling an error")
+        return response
+
+    def process_response(self, response: Response) -> Response:
+        ctx = _cv_ctx.get(None)
+        funcs = getattr(ctx, "_after_request_functions", None)
+        if funcs:
+            for func in funcs:
+                response = func(response)
+        for func in reversed(self.after_request_funcs):
+            response = func(response)
+            if response is None:
+                raise TypeError(
+                    f"after_request hook {func.__qualname__} returned None; it must return"
+                    " the response it was given (or a new one)"
+                )
+        return response
+
+    def make_default_options_response(self) -> Response:
+        request = _cv_ctx.get().request
+        assert request is not None
+        response = self.response_class()
+        response.allow = self.url_map.allowed_methods(request.path)
+        return response
+
+    # -- errors -----------------------------------------------------------------------------
+
+    def _find_error_handler(self, e: BaseException) -> ErrorHandlerCallable | None:
+        spec = self.error_handler_spec
+        if not spec:
+            return None
+        code = e.code if isinstance(e, HTTPException) else None
+        for key in (code, None) if code is not None else (None,):
+            handlers = spec.get(key)
+            if not handlers:
+                continue
+            for cls in type(e).__mro__:
+                handler = handlers.get(cls)
+                if handler is not None:
+                    return handler
+        return None
+
+    def trap_http_exception(self, e: Exception) -> bool:
+        config = self.config
+        if config["TRAP_HTTP_EXCEPTIONS"]:
+            return True
+        trap_bad_request = config["TRAP_BAD_REQUEST_ERRORS"]
+        if trap_bad_request is None and self.debug and isinstance(e, BadRequestKeyError):
+            return True
+        if trap_bad_request:
+            return isinstance(e, HTTPException) and e.code == 400
+        return False
+
+    def handle_http_exception(self, e: HTTPException) -> HTTPException | ResponseReturnValue:
+        if e.code is None or isinstance(e, RequestRedirect):
+            return e
+        handler = self._find_error_handler(e)
+        if handler is None:
+            return e
+        return handler(e)  # type: ignore[return-value]
+
+    def handle_user_exception(self, e: Exception) -> HTTPException | ResponseReturnValue:
+        """Handle an exception from routing, hooks or the view with a registered handler."""
+        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
+            return self.handle_http_exception(e)
+        handler = self._find_error_handler(e)
+        if handler is None:
+            raise e
+        return handler(e)  # type: ignore[return-value]
+
+    def handle_exception(self, e: Exception) -> Response:
+        """An error no handler took: log it and answer 500 (or re-raise when propagating)."""
+        propagate = self.config["PROPAGATE_EXCEPTIONS"]
+        if propagate is None:
+            propagate = self.testing or self.debug
+        if propagate:
+            raise e
+        self.log_exception(e)
+        server_error = InternalServerError(original_exception=e)
+        handler = self._find_error_handler(server_error)
+        rv: Any = server_error if handler is None else handler(server_error)
+        return self.finalize_request(rv, from_error_handler=True)
+
+    def log_exception(self, e: BaseException) -> None:
+        ctx = _cv_ctx.get(None)
+        request = None if ctx is None else ctx.request
+        where = f" on {request.path} [{request.method}]" if request is not None else ""
+        self.logger.error(f"Exception{where}", exc_info=(type(e), e, e.__traceback__))
+
+    # -- return values ----------------------------------------------------------------------
+
+    def make_response(self, rv: ResponseReturnValue | HTTPException) -> Response:
+        """Turn anything a view may return into a ``Response`` (Flask's rules)."""
+        response_class = self.response_class
+        # PERF: the most common return values are checked first, by exact type.
+        rv_type = type(rv)
+        if rv_type is str or rv_type is bytes:
+            return response_class(rv)  # type: ignore[arg-type]
+        if isinstance(rv, Response):
+            return rv
+        status: Any = None
+        headers: Any = None
+        if isinstance(rv, tuple):
+            length = len(rv)
+            if length == 3:
+                rv, status, headers = rv
+            elif length == 2:
+                if isinstance(rv[1], (Headers, dict, tuple, list)):
+                    rv, headers = rv
+                else:
+                    rv, status = rv
+            else:
+                raise TypeError(
+                    f"The view function for {self._endpoint_name()} returned a tuple of"
+                    f" {length} items; return (body, status), (body, headers) or"
+                    " (body, status, headers)"
+                )
+        if rv is None:
+            raise TypeError(
+                f"The view function for {self._endpoint_name()} did not return a valid response."
+                " The function either returned None or ended without a return statement."
+            )
+        if not isinstance(rv, Response):
+            if isinstance(rv, (str, bytes, bytearray)):
+                response = response_class(rv, status=status, headers=headers)
+                status = headers = None
+            elif isinstance(rv, (dict, list)):
+                response = self.json.response(rv)
+            elif isinstance(rv, HTTPException):
+                response = rv.get_response()
+            elif isinstance(rv, Iterator) or _is_async_iterable(rv):
+                response = response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]
+                status = headers = None
+            else:
+                raise TypeError(
+                    f"The view function for {self._endpoint_name()} did not return a valid"
+                    f" response: it returned {type(rv).__name__} ({_short_repr(rv)}). Return a"
+                    " str, bytes, dict, list, Response, HTTPException, generator or a tuple"
+                    " (body, status, headers)."
+                )
+        else:
+            response = rv
+        if status is not None:
+            response.status = status
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    def _endpoint_name(self) -> str:
+        ctx = _cv_ctx.get(None)
+        request = None if ctx is None else ctx.request
+        if request is not None and request.url_rule is not None:
+            endpoint = request.url_rule.endpoint
+            view = self.view_functions.get(endpoint)
+            name = getattr(view, "__qualname__", endpoint)
+            return f"{endpoint!r} ({name})"
+        return "this request"
+
+    # -- URLs -------------------------------------------------------------------------------
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
+        for func in self.url_default_functions:
+            func(endpoint, values)
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: Any,
+    ) -> str:
+        """Build the URL of ``endpoint``; extra values become the query string."""
+        ctx = _cv_ctx.get(None)
+        request = None if ctx is None else ctx.request
+        if endpoint[:1] == ".":
+            endpoint = endpoint[1:]
+        if request is not None:
+            script_root = request.script_root
+            if _external is None:
+                _external = _scheme is not None
+            host = request.host if _external else ""
+            scheme = _scheme or request.scheme
+        else:
+            if _external is None:
+                _external = True
+            server_name = self.config["SERVER_NAME"]
+            if server_name is None and _external:
+                raise RuntimeError(
+                    f"Unable to build an external URL for {endpoint!r} outside a request:"
+                    " set app.config['SERVER_NAME'] (e.g. 'example.com') so tray knows the"
+                    " host, or pass _external=False for a path."
+                )
+            host = server_name or ""
+            script_root = str(self.config["APPLICATION_ROOT"] or "/").rstrip("/")
+            scheme = _scheme or self.config["PREFERRED_URL_SCHEME"]
+        if self.url_default_functions:
+            self.inject_url_defaults(endpoint, values)
+        path = self.url_map.build(endpoint, values, method=_method)
+        url = f"{script_root}{path}"
+        if _anchor is not None:
+            url += "#" + quote(_anchor, safe="%!#$&'()*+,/:;=?@")
+        if _external:
+            url = f"{scheme}://{host}{url}"
+        return url
+
+    def redirect(self, location: str, code: int = 302) -> Response:
+        """A response sending the client to ``location`` (kept relative, as given)."""
+        return make_redirect(self.response_class, location, code)
+
+    # -- serving ----------------------------------------------------------------------------
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        load_dotenv: bool = True,
+        **options: Any,
+    ) -> None:
+        """Serve the app with granian (WSGI unless ``interface="asgi"``); blocks until stopped."""
+        from .serving import run_app
+
+        if debug is not None:
+            self.debug = debug
+        run_app(self, host or "127.0.0.1", port or 5000, **options)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+
+#: Flask code keeps working when only its import line changes.
+Flask = Tray
+
+
+def make_redirect(response_class: type[Response], location: str, code: int = 302) -> Response:
+    if isinstance(code, bool) or code not in _REDIRECT_CODES:
+        raise ValueError(
+            f"Invalid redirect code {code!r}: use 301 or 308 (permanent), 302 or 303"
+            " (temporary, method may change) or 307 (temporary, method kept)"
+        )
+    location = check_header_value("Location", location)
+    if not location.isascii() or " " in location:
+        # An IRI becomes a URI: non-ASCII and spaces are percent-encoded, nothing else changes.
+        location = quote(location, safe="/:?#[]@!$&'()*+,;=%~")
+    import html
+
+    escaped = html.escape(location)
+    body = (
+        "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
+        "<h1>Redirecting...</h1>\n"
+        f'<p>You should be redirected automatically to the target URL: <a href="{escaped}">'
+        f"{escaped}</a>. If not, click the link.\n"
+    )
+    response = response_class(body, code, mimetype="text/html")
+    response.headers["Location"] = location
+    return response
+
+
+def _is_async_iterable(value: object) -> bool:
+    return hasattr(value, "__aiter__")
+
+
+def _short_repr(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+

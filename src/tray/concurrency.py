@@ -1,0 +1,58 @@
+"""Running async code from sync callers: one event loop per worker thread, reused.
+
+Flask starts a fresh event loop for every async view call; tray keeps one loop per thread so a
+WSGI worker pays the loop's set-up once, and async clients (pools, sessions) stay usable
+between requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import threading
+from collections.abc import Callable, Coroutine
+from functools import wraps
+from typing import Any, TypeVar
+
+__all__ = ["ensure_sync", "run_sync"]
+
+T = TypeVar("T")
+_local = threading.local()
+
+
+def _thread_loop() -> asyncio.AbstractEventLoop:
+    loop: asyncio.AbstractEventLoop | None = getattr(_local, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = _local.loop = asyncio.new_event_loop()
+    return loop
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` to completion on this thread's loop, in the caller's context."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        coro.close()
+        raise RuntimeError(
+            "An async view or hook was called synchronously from inside a running event loop;"
+            " serve the app through app.asgi so it is awaited instead."
+        )
+    loop = _thread_loop()
+    # The task runs in a copy of the caller's context, so request/g/current_app resolve.
+    task = loop.create_task(coro, context=contextvars.copy_context())
+    return loop.run_until_complete(task)
+
+
+def ensure_sync(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a coroutine function so sync callers (the WSGI path) can call it."""
+    if not asyncio.iscoroutinefunction(func):
+        return func
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return run_sync(func(*args, **kwargs))
+
+    wrapper.__tray_async__ = func  # type: ignore[attr-defined]
+    return wrapper

@@ -1,0 +1,104 @@
+"""``app.config``: a dict with Flask's keys and Flask's loaders."""
+
+from __future__ import annotations
+
+import os
+import types
+from datetime import timedelta
+from typing import Any
+
+__all__ = ["DEFAULT_CONFIG", "Config"]
+
+DEFAULT_CONFIG: dict[str, Any] = {
+    "DEBUG": False,
+    "TESTING": False,
+    "PROPAGATE_EXCEPTIONS": None,
+    "SECRET_KEY": None,
+    "SECRET_KEY_FALLBACKS": None,
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+    "SERVER_NAME": None,
+    "APPLICATION_ROOT": "/",
+    "PREFERRED_URL_SCHEME": "http",
+    "MAX_CONTENT_LENGTH": None,
+    "MAX_FORM_MEMORY_SIZE": 500_000,
+    "MAX_FORM_PARTS": 1_000,
+    "MAX_COOKIE_SIZE": 4093,
+    "TRAP_HTTP_EXCEPTIONS": False,
+    "TRAP_BAD_REQUEST_ERRORS": None,
+    "TRUSTED_HOSTS": None,
+    "PROVIDE_AUTOMATIC_OPTIONS": True,
+}
+
+
+class Config(dict[str, Any]):
+    """Settings dict; only UPPER-CASE names are loaded from objects and files."""
+
+    def __init__(self, root_path: str | os.PathLike[str] = ".", defaults: dict[str, Any] | None = None):
+        super().__init__(defaults or {})
+        self.root_path = os.fspath(root_path)
+
+    def from_mapping(self, mapping: dict[str, Any] | None = None, **kwargs: Any) -> bool:
+        values = dict(mapping or {}, **kwargs)
+        for key, value in values.items():
+            if key.isupper():
+                self[key] = value
+        return True
+
+    def from_object(self, obj: object | str) -> None:
+        """Load the UPPER-CASE attributes of an object, or of a module named by dotted path."""
+        if isinstance(obj, str):
+            import importlib
+
+            module_name, _, attr = obj.rpartition(":") if ":" in obj else (obj, "", "")
+            target: Any = importlib.import_module(module_name)
+            if attr:
+                target = getattr(target, attr)
+            obj = target
+        for key in dir(obj):
+            if key.isupper():
+                self[key] = getattr(obj, key)
+
+    def from_pyfile(self, filename: str | os.PathLike[str], silent: bool = False) -> bool:
+        path = os.path.join(self.root_path, os.fspath(filename))
+        module = types.ModuleType("config")
+        module.__file__ = path
+        try:
+            with open(path, "rb") as file:
+                exec(compile(file.read(), path, "exec"), module.__dict__)
+        except OSError as error:
+            if silent:
+                return False
+            error.strerror = f"Unable to load configuration file ({error.strerror})"
+            raise
+        self.from_object(module)
+        return True
+
+    def from_prefixed_env(self, prefix: str = "TRAY") -> bool:
+        """Load ``{prefix}_NAME`` environment variables, parsing JSON values where they parse."""
+        from . import json as _json
+
+        start = f"{prefix}_"
+        for key in sorted(os.environ):
+            if not key.startswith(start):
+                continue
+            raw = os.environ[key]
+            try:
+                value: Any = _json.loads(raw)
+            except ValueError:
+                value = raw
+            self[key[len(start) :]] = value
+        return True
+
+    def get_namespace(
+        self, namespace: str, lowercase: bool = True, trim_namespace: bool = True
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in self.items():
+            if not key.startswith(namespace):
+                continue
+            name = key[len(namespace) :] if trim_namespace else key
+            result[name.lower() if lowercase else name] = value
+        return result
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {dict.__repr__(self)}>"

@@ -1,0 +1,170 @@
+"""App and request contexts: what ``current_app``, ``g`` and ``request`` point at.
+
+A request context *is* an app context (it carries the app and ``g``), so handling a request
+pushes exactly one context variable. Pushing a request context inside an active app context of
+the same app shares that context's ``g``, as Flask does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextvars import Token
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .globals import _cv_ctx
+
+if TYPE_CHECKING:
+    from .app import Tray
+    from .request import Request
+    from .response import Response
+
+__all__ = [
+    "AppContext",
+    "RequestContext",
+    "after_this_request",
+    "has_app_context",
+    "has_request_context",
+]
+
+_MISSING: Any = object()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _AppCtxGlobals:
+    """``g``: a plain namespace for data that lives as long as the context."""
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.__dict__.get(name, default)
+
+    def pop(self, name: str, default: Any = _MISSING) -> Any:
+        if default is _MISSING:
+            return self.__dict__.pop(name)
+        return self.__dict__.pop(name, default)
+
+    def setdefault(self, name: str, default: Any = None) -> Any:
+        return self.__dict__.setdefault(name, default)
+
+    def __contains__(self, item: str) -> bool:
+        return item in self.__dict__
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.__dict__)
+
+    def __repr__(self) -> str:
+        ctx = _cv_ctx.get(None)
+        if ctx is not None:
+            return f"<tray.g of '{ctx.app.name}'>"
+        return object.__repr__(self)
+
+
+class AppContext:
+    """Makes ``current_app`` and ``g`` available, e.g. in a CLI command or a test."""
+
+    __slots__ = ("_g", "_tokens", "app")
+
+    request: Request | None = None
+
+    def __init__(self, app: Tray) -> None:
+        self.app = app
+        self._g: _AppCtxGlobals | None = None
+        self._tokens: list[Token[AppContext]] = []
+
+    @property
+    def g(self) -> _AppCtxGlobals:
+        # PERF: ``g`` is created on first use; most requests never touch it.
+        g = self._g
+        if g is None:
+            g = self._g = self.app.app_ctx_globals_class()
+        return g
+
+    def push(self) -> None:
+        self._tokens.append(_cv_ctx.set(self))
+
+    def pop(self, exc: BaseException | None = None) -> None:
+        if not self._tokens:
+            raise RuntimeError(f"Popped {self!r}, which was never pushed.")
+        token = self._tokens.pop()
+        try:
+            if not self._tokens:
+                self.app.do_teardown_appcontext(exc)
+        finally:
+            _cv_ctx.reset(token)
+
+    def __enter__(self) -> AppContext:
+        self.push()
+        return self
+
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        self.pop(exc)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of '{self.app.name}'>"
+
+
+class RequestContext(AppContext):
+    """Everything one request needs: the request, ``g`` and the callbacks it collected."""
+
+    __slots__ = ("_after_request_functions", "_parent", "_streaming", "request")
+
+    def __init__(self, app: Tray, request: Request) -> None:
+        self.app = app
+        self.request = request  # type: ignore[misc]
+        self._g = None
+        self._tokens = []
+        self._after_request_functions: list[Callable[[Response], Response]] | None = None
+        self._parent: AppContext | None = None
+        self._streaming = False
+
+    @property
+    def g(self) -> _AppCtxGlobals:
+        g = self._g
+        if g is None:
+            parent = self._parent
+            g = self._g = parent.g if parent is not None else self.app.app_ctx_globals_class()
+        return g
+
+    def push(self) -> None:
+        parent = _cv_ctx.get(None)
+        if parent is not None and parent.app is self.app and parent.request is None:
+            self._parent = parent
+        self._tokens.append(_cv_ctx.set(self))
+
+    def pop(self, exc: BaseException | None = None) -> None:
+        if not self._tokens:
+            raise RuntimeError(f"Popped {self!r}, which was never pushed.")
+        token = self._tokens.pop()
+        try:
+            if not self._tokens:
+                self.app.do_teardown_request(exc)
+                if self._parent is None:
+                    self.app.do_teardown_appcontext(exc)
+                self.request.close()  # type: ignore[union-attr]
+        finally:
+            _cv_ctx.reset(token)
+
+    def __repr__(self) -> str:
+        request = self.request
+        return f"<{type(self).__name__} {request.url!r} [{request.method}] of {self.app.name}>"
+
+
+def has_request_context() -> bool:
+    ctx = _cv_ctx.get(None)
+    return ctx is not None and ctx.request is not None
+
+
+def has_app_context() -> bool:
+    return _cv_ctx.get(None) is not None
+
+
+def after_this_request(f: F) -> F:
+    """Run ``f(response)`` after this request's view, before ``after_request`` hooks end."""
+    ctx = _cv_ctx.get(None)
+    if not isinstance(ctx, RequestContext):
+        raise RuntimeError(
+            "after_this_request() can only be used while a request is handled;"
+            " call it from a view or a before_request hook."
+        )
+    if ctx._after_request_functions is None:
+        ctx._after_request_functions = []
+    ctx._after_request_functions.append(f)
+    return f

@@ -1,0 +1,956 @@
+"""Header and form containers: response ``Headers``, request ``EnvironHeaders``, ``MultiDict``s.
+
+The APIs follow Werkzeug's so Flask code keeps working; the storage is chosen for speed: a
+``Headers`` object *is* the WSGI header list, and request header lookups are O(1) environ reads.
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+import io
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import IO, Any, Generic, NoReturn, Self, TypeVar, overload
+
+from .exceptions import BadRequestKeyError
+from .http import check_header_name, check_header_value, dump_options_header, parse_options_header
+
+__all__ = [
+    "CombinedMultiDict",
+    "EnvironHeaders",
+    "FileStorage",
+    "Headers",
+    "ImmutableMultiDict",
+    "MultiDict",
+]
+
+K = TypeVar("K")
+V = TypeVar("V")
+T = TypeVar("T")
+D = TypeVar("D")
+
+#: What a header value may be given as: str is kept, int is formatted, bytes are latin-1.
+HeaderValue = str | int | bytes
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_missing: Any = _Missing()
+
+
+def _iter_header_pairs(arg: Any) -> Iterator[tuple[str, Any]]:
+    """Yield ``(name, value)`` from Headers, MultiDicts, mappings (list values repeat) or pairs."""
+    if isinstance(arg, Headers):
+        yield from arg._list
+    elif isinstance(arg, MultiDict):
+        yield from arg.items(multi=True)
+    elif isinstance(arg, Mapping):
+        for key, value in arg.items():
+            if isinstance(value, list | tuple):
+                for item in value:
+                    yield key, item
+            else:
+                yield key, value
+    else:
+        for pair in arg:
+            if not isinstance(pair, tuple | list) or len(pair) != 2:
+                raise TypeError(
+                    f"Expected a (name, value) pair, got {pair!r}; pass a mapping or an "
+                    "iterable of 2-tuples."
+                )
+            yield pair[0], pair[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Response headers
+# ---------------------------------------------------------------------------------------------
+
+
+class Headers:
+    """Case-insensitive, ordered, multi-valued response headers.
+
+    Stored as the very ``[(name, value), ...]`` list handed to the WSGI server, so sending the
+    headers costs nothing. Every name and value is validated on the way in (no header
+    injection, no unencodable text), so the list is always safe to send as is.
+    """
+
+    __slots__ = ("_list",)
+
+    _list: list[tuple[str, str]]
+
+    def __init__(self, defaults: Any = None) -> None:
+        if isinstance(defaults, Headers):
+            # PERF: already validated; a shallow copy is enough.
+            self._list = list(defaults._list)
+            return
+        self._list = []
+        if defaults is not None:
+            self.extend(defaults)
+
+    @classmethod
+    def _trusted(cls, headers: list[tuple[str, str]]) -> Self:
+        """Wrap ``headers`` (not copied) without validation: for framework-built constants."""
+        # PERF: skips __init__ and the per-header checks.
+        self = cls.__new__(cls)
+        self._list = headers
+        return self
+
+    # -- reading --------------------------------------------------------------------------
+
+    @overload
+    def __getitem__(self, key: str) -> str: ...
+    @overload
+    def __getitem__(self, key: int) -> tuple[str, str]: ...
+    @overload
+    def __getitem__(self, key: slice) -> Self: ...
+    def __getitem__(self, key: str | int | slice) -> str | tuple[str, str] | Self:
+        if isinstance(key, str):
+            ikey = key.lower()
+            for name, value in self._list:
+                if name.lower() == ikey:
+                    return value
+            raise BadRequestKeyError(key)
+        if isinstance(key, slice):
+            return type(self)._trusted(self._list[key])
+        if isinstance(key, int):
+            return self._list[key]
+        raise TypeError(
+            f"Header keys must be str (a name), int or slice (a position), not {key!r}."
+        )
+
+    @overload
+    def get(self, key: str) -> str | None: ...
+    @overload
+    def get(self, key: str, default: str) -> str: ...
+    @overload
+    def get(self, key: str, default: D) -> str | D: ...
+    @overload
+    def get(self, key: str, default: D, type: Callable[[str], T]) -> T | D: ...
+    @overload
+    def get(self, key: str, *, type: Callable[[str], T]) -> T | None: ...
+    def get(self, key: str, default: Any = None, type: Callable[[str], Any] | None = None) -> Any:
+        """First value of ``key``, or ``default``; with ``type``, a failed conversion gives
+        ``default`` (so ``get("X-Count", 0, type=int)`` never raises on bad client input)."""
+        ikey = key.lower()
+        for name, value in self._list:
+            if name.lower() == ikey:
+                if type is None:
+                    return value
+                try:
+                    return type(value)
+                except (ValueError, TypeError):
+                    return default
+        return default
+
+    @overload
+    def getlist(self, key: str) -> list[str]: ...
+    @overload
+    def getlist(self, key: str, type: Callable[[str], T]) -> list[T]: ...
+    def getlist(self, key: str, type: Callable[[str], Any] | None = None) -> list[Any]:
+        """All values of ``key`` in order; with ``type``, values failing conversion are skipped."""
+        ikey = key.lower()
+        if type is None:
+            return [v for k, v in self._list if k.lower() == ikey]
+        rv = []
+        for name, value in self._list:
+            if name.lower() == ikey:
+                try:
+                    rv.append(type(value))
+                except (ValueError, TypeError):
+                    continue
+        return rv
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        ikey = key.lower()
+        for name, _ in self._list:  # PERF: a plain loop beats any() with a generator
+            if name.lower() == ikey:
+                return True
+        return False
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        """Iterate ``(name, value)`` tuples (not names), like Werkzeug."""
+        return iter(self._list)
+
+    def keys(self, lower: bool = False) -> Iterator[str]:
+        if lower:
+            return (name.lower() for name, _ in self._list)
+        return (name for name, _ in self._list)
+
+    def values(self) -> Iterator[str]:
+        return (value for _, value in self._list)
+
+    def items(self, lower: bool = False) -> Iterator[tuple[str, str]]:
+        if lower:
+            return ((name.lower(), value) for name, value in self._list)
+        return iter(self._list)
+
+    def __len__(self) -> int:
+        return len(self._list)
+
+    def __bool__(self) -> bool:
+        return bool(self._list)
+
+    def to_wsgi_list(self) -> list[tuple[str, str]]:
+        """The header list itself (not a copy): what ``start_response`` is given."""
+        return self._list
+
+    def copy(self) -> Self:
+        return type(self)._trusted(list(self._list))
+
+    def __copy__(self) -> Self:
+        return self.copy()
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the same headers are present, ignoring order and name case."""
+        if not isinstance(other, Headers):
+            return NotImplemented
+        return sorted((k.lower(), v) for k, v in self._list) == sorted(
+            (k.lower(), v) for k, v in other._list
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._list!r})"
+
+    def __str__(self) -> str:
+        """The header block as sent: ``Name: value\\r\\n`` lines and a closing blank line."""
+        return "".join(f"{name}: {value}\r\n" for name, value in self._list) + "\r\n"
+
+    # -- writing --------------------------------------------------------------------------
+
+    def add(self, key: str, value: HeaderValue, **options: str | None) -> None:
+        """Append a header, keeping existing ones; ``options`` become ``; key="value"``
+        parameters, e.g. ``add("Content-Disposition", "attachment", filename="a.txt")``."""
+        name = check_header_name(key)
+        if options:
+            value = dump_options_header(check_header_value(name, value), options)
+        self._list.append((name, check_header_value(name, value)))
+
+    add_header = add
+
+    def set(self, key: str, value: HeaderValue, **options: str | None) -> None:
+        """Replace ``key``: the first occurrence keeps its position, later ones are removed;
+        appended when absent."""
+        name = check_header_name(key)
+        if options:
+            value = dump_options_header(check_header_value(name, value), options)
+        item = (name, check_header_value(name, value))
+        lst = self._list
+        ikey = name.lower()
+        for i, (k, _) in enumerate(lst):
+            if k.lower() == ikey:
+                lst[i] = item
+                lst[i + 1 :] = [t for t in lst[i + 1 :] if t[0].lower() != ikey]
+                return
+        lst.append(item)
+
+    def setlist(self, key: str, values: Iterable[HeaderValue]) -> None:
+        """Replace all values of ``key`` with ``values`` (removing it when empty)."""
+        it = iter(values)
+        first = next(it, _missing)
+        if first is _missing:
+            self.remove(key)
+            return
+        self.set(key, first)
+        for value in it:
+            self.add(key, value)
+
+    def setdefault(self, key: str, default: HeaderValue) -> str:
+        """The first value of ``key``; if absent, set it to ``default`` and return that."""
+        ikey = key.lower()
+        for name, value in self._list:
+            if name.lower() == ikey:
+                return value
+        self.set(key, default)
+        return self._list[-1][1]
+
+    def setlistdefault(self, key: str, default: Iterable[HeaderValue]) -> list[str]:
+        """All values of ``key``; if absent, set them to ``default`` first."""
+        if key not in self:
+            self.setlist(key, default)
+        return self.getlist(key)
+
+    def __setitem__(self, key: str | int | slice, value: Any) -> None:
+        if isinstance(key, str):
+            self.set(key, value)
+        elif isinstance(key, int):
+            self._list[key] = self._checked_pair(value)
+        elif isinstance(key, slice):
+            self._list[key] = [self._checked_pair(pair) for pair in value]
+        else:
+            raise TypeError(
+                f"Header keys must be str (a name), int or slice (a position), not {key!r}."
+            )
+
+    @staticmethod
+    def _checked_pair(pair: Any) -> tuple[str, str]:
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise TypeError(
+                f"Expected a (name, value) pair, got {pair!r}; assign headers by position as "
+                "2-tuples, or by name with headers[name] = value."
+            )
+        name = check_header_name(pair[0])
+        return name, check_header_value(name, pair[1])
+
+    def extend(self, arg: Any = None, /, **kwargs: HeaderValue | Iterable[HeaderValue]) -> None:
+        """Add headers from a Headers, mapping (list values repeat) or pairs, keeping existing."""
+        if arg is not None:
+            for key, value in _iter_header_pairs(arg):
+                self.add(key, value)
+        if kwargs:
+            for key, value in _iter_header_pairs(kwargs):
+                self.add(key, value)
+
+    def update(self, arg: Any = None, /, **kwargs: HeaderValue | Iterable[HeaderValue]) -> None:
+        """Replace headers per key: mapping list values become all the key's values; for
+        ``(name, value)`` pairs, each pair replaces the key (the last one wins)."""
+        if arg is not None:
+            if isinstance(arg, Headers | MultiDict):
+                seen: dict[str, str] = {}
+                for key in arg.keys():  # noqa: SIM118 - Headers iterate pairs
+                    seen.setdefault(key.lower(), key)
+                for key in seen.values():
+                    self.setlist(key, arg.getlist(key))
+            elif isinstance(arg, Mapping):
+                self._update_mapping(arg)
+            else:
+                for key, value in _iter_header_pairs(arg):
+                    self.set(key, value)
+        if kwargs:
+            self._update_mapping(kwargs)
+
+    def _update_mapping(self, mapping: Mapping[str, Any]) -> None:
+        for key, value in mapping.items():
+            if isinstance(value, list | tuple):
+                self.setlist(key, value)
+            else:
+                self.set(key, value)
+
+    def __delitem__(self, key: str | int | slice) -> None:
+        """Remove every header named ``key`` (missing names are ignored, like Werkzeug), or the
+        header(s) at a position."""
+        if isinstance(key, str):
+            self.remove(key)
+        else:
+            del self._list[key]
+
+    def remove(self, key: str) -> None:
+        """Remove every header named ``key``; a missing name is not an error."""
+        ikey = key.lower()
+        self._list[:] = [item for item in self._list if item[0].lower() != ikey]
+
+    @overload
+    def pop(self) -> tuple[str, str]: ...
+    @overload
+    def pop(self, key: int) -> tuple[str, str]: ...
+    @overload
+    def pop(self, key: str) -> str: ...
+    @overload
+    def pop(self, key: str, default: D) -> str | D: ...
+    def pop(self, key: str | int | None = None, default: Any = _missing) -> Any:
+        """Remove and return: the last ``(name, value)`` (no key), the pair at an index, or the
+        first value of a name (removing all of its occurrences)."""
+        if key is None:
+            return self._list.pop()
+        if isinstance(key, int):
+            return self._list.pop(key)
+        try:
+            rv = self[key]
+        except KeyError:
+            if default is _missing:
+                raise
+            return default
+        self.remove(key)
+        return rv
+
+    def popitem(self) -> tuple[str, str]:
+        """Remove and return the last ``(name, value)``; IndexError when empty."""
+        return self._list.pop()
+
+    def clear(self) -> None:
+        self._list.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# Request headers
+# ---------------------------------------------------------------------------------------------
+
+_CONTENT_KEYS = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Length"}
+
+
+class EnvironHeaders:
+    """Read-only view of a WSGI environ's request headers (``HTTP_X_FOO`` is ``X-Foo``).
+
+    Nothing is copied: a lookup translates the name to its environ key, so it is O(1).
+    ``CONTENT_TYPE``/``CONTENT_LENGTH`` appear only when non-empty (servers set them blank).
+    """
+
+    __slots__ = ("environ",)
+
+    def __init__(self, environ: Mapping[str, Any]) -> None:
+        self.environ = environ
+
+    @staticmethod
+    def _environ_key(key: str) -> str:
+        # PERF: one upper()+replace() instead of scanning the environ.
+        upper = key.upper().replace("-", "_")
+        if upper in _CONTENT_KEYS:
+            return upper
+        return "HTTP_" + upper
+
+    def __getitem__(self, key: str) -> str:
+        if not isinstance(key, str):
+            raise _missing_key(key)
+        env_key = self._environ_key(key)
+        value = self.environ.get(env_key)
+        # An empty HTTP_* value is a header the client sent; empty CONTENT_* is the server's.
+        if value is None or (not value and env_key in _CONTENT_KEYS):
+            raise BadRequestKeyError(key)
+        return str(value)
+
+    @overload
+    def get(self, key: str) -> str | None: ...
+    @overload
+    def get(self, key: str, default: str) -> str: ...
+    @overload
+    def get(self, key: str, default: D) -> str | D: ...
+    @overload
+    def get(self, key: str, default: D, type: Callable[[str], T]) -> T | D: ...
+    @overload
+    def get(self, key: str, *, type: Callable[[str], T]) -> T | None: ...
+    def get(self, key: str, default: Any = None, type: Callable[[str], Any] | None = None) -> Any:
+        """Like :meth:`Headers.get`: ``default`` when absent or when ``type`` conversion fails."""
+        try:
+            value = self[key]
+        except KeyError:
+            return default
+        if type is None:
+            return value
+        try:
+            return type(value)
+        except (ValueError, TypeError):
+            return default
+
+    @overload
+    def getlist(self, key: str) -> list[str]: ...
+    @overload
+    def getlist(self, key: str, type: Callable[[str], T]) -> list[T]: ...
+    def getlist(self, key: str, type: Callable[[str], Any] | None = None) -> list[Any]:
+        """The header as a one-item list (the server already joined repeats with commas)."""
+        try:
+            value = self[key]
+        except KeyError:
+            return []
+        if type is None:
+            return [value]
+        try:
+            return [type(value)]
+        except (ValueError, TypeError):
+            return []
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        """Iterate ``(name, value)`` tuples, like :class:`Headers`."""
+        for key, value in self.environ.items():
+            if key.startswith("HTTP_"):
+                if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+                    continue  # the CGI variables below are authoritative
+                yield key[5:].replace("_", "-").title(), str(value)
+            elif key in _CONTENT_KEYS and value:
+                yield _CONTENT_KEYS[key], str(value)
+
+    def keys(self, lower: bool = False) -> Iterator[str]:
+        for name, _ in self:
+            yield name.lower() if lower else name
+
+    def values(self) -> Iterator[str]:
+        for _, value in self:
+            yield value
+
+    def items(self, lower: bool = False) -> Iterator[tuple[str, str]]:
+        for name, value in self:
+            yield (name.lower() if lower else name), value
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:
+        return any(True for _ in self)
+
+    def to_wsgi_list(self) -> list[tuple[str, str]]:
+        return list(self)
+
+    def copy(self) -> NoReturn:
+        raise TypeError(
+            f"{type(self).__name__!r} cannot be copied; build a mutable copy with "
+            "Headers(request.headers)."
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, EnvironHeaders | Headers):
+            return Headers(list(self)) == Headers(list(other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self)!r})"
+
+    def __str__(self) -> str:
+        return "".join(f"{name}: {value}\r\n" for name, value in self) + "\r\n"
+
+    def _immutable(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(
+            f"{type(self).__name__!r} objects are immutable: request headers are what the "
+            "client sent; build a mutable copy with Headers(request.headers) instead."
+        )
+
+    __setitem__ = __delitem__ = _immutable
+    add = add_header = set = setlist = setdefault = setlistdefault = _immutable
+    extend = update = remove = pop = popitem = clear = _immutable
+
+
+# ---------------------------------------------------------------------------------------------
+# Multi dicts (query string, form, files)
+# ---------------------------------------------------------------------------------------------
+
+
+def _missing_key(key: object) -> BadRequestKeyError:
+    return BadRequestKeyError(key if isinstance(key, str) else repr(key))
+
+
+class MultiDict(Mapping[K, V], Generic[K, V]):
+    """A mapping where a key can have several values: ``md[key]`` is the first one,
+    ``md.getlist(key)`` all of them. A missing key raises ``BadRequestKeyError``, which is a
+    ``KeyError`` that turns into a 400 response if left unhandled (the client's fault).
+    """
+
+    __slots__ = ("_dict",)
+
+    _dict: dict[K, list[V]]
+
+    def __init__(self, mapping: Any = None) -> None:
+        self._dict = data = {}
+        if mapping is None:
+            return
+        if isinstance(mapping, MultiDict):
+            for key, values in mapping._iter_lists():
+                data[key] = list(values)
+        elif isinstance(mapping, Mapping):
+            for key, value in mapping.items():
+                if isinstance(value, list | tuple):
+                    if value:
+                        data[key] = list(value)
+                else:
+                    data[key] = [value]
+        else:
+            for pair in mapping:
+                if not isinstance(pair, tuple | list) or len(pair) != 2:
+                    raise TypeError(
+                        f"Expected a (key, value) pair, got {pair!r}; pass a mapping or an "
+                        "iterable of 2-tuples."
+                    )
+                data.setdefault(pair[0], []).append(pair[1])
+
+    # Two primitives the derived views are built on; CombinedMultiDict overrides them.
+    def _iter_lists(self) -> Iterator[tuple[K, list[V]]]:
+        """``(key, internal list)`` for keys that have values; the lists are not copies."""
+        return ((k, v) for k, v in self._dict.items() if v)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def __getitem__(self, key: K) -> V:
+        values = self._dict.get(key)
+        if values:
+            return values[0]
+        raise _missing_key(key)
+
+    @overload
+    def get(self, key: K) -> V | None: ...
+    @overload
+    def get(self, key: K, default: V) -> V: ...
+    @overload
+    def get(self, key: K, default: D) -> V | D: ...
+    @overload
+    def get(self, key: K, default: D, type: Callable[[V], T]) -> T | D: ...
+    @overload
+    def get(self, key: K, *, type: Callable[[V], T]) -> T | None: ...
+    def get(self, key: K, default: Any = None, type: Callable[[V], Any] | None = None) -> Any:
+        """First value or ``default``; with ``type``, a failed conversion (ValueError or
+        TypeError) gives ``default``, e.g. ``request.args.get("page", 1, type=int)``."""
+        values = self._dict.get(key)
+        if not values:
+            return default
+        if type is None:
+            return values[0]
+        try:
+            return type(values[0])
+        except (ValueError, TypeError):
+            return default
+
+    @overload
+    def getlist(self, key: K) -> list[V]: ...
+    @overload
+    def getlist(self, key: K, type: Callable[[V], T]) -> list[T]: ...
+    def getlist(self, key: K, type: Callable[[V], Any] | None = None) -> list[Any]:
+        """A copy of all values (``[]`` if absent); values failing ``type`` are skipped."""
+        values = self._dict.get(key)
+        if not values:
+            return []
+        if type is None:
+            return list(values)
+        rv = []
+        for value in values:
+            try:
+                rv.append(type(value))
+            except (ValueError, TypeError):
+                continue
+        return rv
+
+    def __contains__(self, key: object) -> bool:
+        return bool(self._dict.get(key))  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[K]:
+        return (k for k, _ in self._iter_lists())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._iter_lists())
+
+    def keys(self) -> Iterator[K]:  # type: ignore[override]
+        return iter(self)
+
+    def values(self) -> Iterator[V]:  # type: ignore[override]
+        """The first value of each key."""
+        return (v[0] for _, v in self._iter_lists())
+
+    def items(self, multi: bool = False) -> Iterator[tuple[K, V]]:  # type: ignore[override]
+        """``(key, first value)`` pairs, or with ``multi=True`` every ``(key, value)`` pair."""
+        if multi:
+            return ((k, v) for k, values in self._iter_lists() for v in values)
+        return ((k, v[0]) for k, v in self._iter_lists())
+
+    def lists(self) -> Iterator[tuple[K, list[V]]]:
+        """``(key, list of values)`` pairs; the lists are copies."""
+        return ((k, list(v)) for k, v in self._iter_lists())
+
+    def listvalues(self) -> Iterator[list[V]]:
+        return (list(v) for _, v in self._iter_lists())
+
+    @overload
+    def to_dict(self) -> dict[K, V]: ...
+    @overload
+    def to_dict(self, flat: bool) -> dict[K, V] | dict[K, list[V]]: ...
+    def to_dict(self, flat: bool = True) -> dict[K, V] | dict[K, list[V]]:
+        """A plain dict of first values, or with ``flat=False`` of value lists."""
+        if flat:
+            return {k: v[0] for k, v in self._iter_lists()}
+        return {k: list(v) for k, v in self._iter_lists()}
+
+    def copy(self) -> MultiDict[K, V]:
+        """A shallow, mutable copy (always a plain :class:`MultiDict`)."""
+        return MultiDict(self)
+
+    def deepcopy(self, memo: dict[int, Any] | None = None) -> MultiDict[K, V]:
+        """A mutable copy whose values are deep-copied too."""
+        rv: MultiDict[K, V] = MultiDict()
+        rv._dict = {k: _copy.deepcopy(v, memo) for k, v in self._iter_lists()}
+        return rv
+
+    def __copy__(self) -> MultiDict[K, V]:
+        return self.copy()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> MultiDict[K, V]:
+        return self.deepcopy(memo)
+
+    def __eq__(self, other: object) -> bool:
+        """Same keys with the same value lists (value order matters, key order does not)."""
+        if not isinstance(other, MultiDict):
+            return NotImplemented
+        return dict(self._iter_lists()) == dict(other._iter_lists())
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self.items(multi=True))!r})"
+
+    def __getstate__(self) -> dict[K, list[V]]:
+        return dict(self._iter_lists())
+
+    def __setstate__(self, state: dict[K, list[V]]) -> None:
+        self._dict = state
+
+    # -- writing --------------------------------------------------------------------------
+
+    def __setitem__(self, key: K, value: V) -> None:
+        """Replace all values of ``key`` with ``value``."""
+        self._dict[key] = [value]
+
+    def __delitem__(self, key: K) -> None:
+        del self._dict[key]
+
+    def add(self, key: K, value: V) -> None:
+        """Append a value, keeping the existing ones."""
+        self._dict.setdefault(key, []).append(value)
+
+    def setlist(self, key: K, new_list: Iterable[V]) -> None:
+        """Replace all values of ``key``; an empty iterable removes the key."""
+        values = list(new_list)
+        if values:
+            self._dict[key] = values
+        else:
+            self._dict.pop(key, None)
+
+    def setdefault(self, key: K, default: V) -> V:
+        """The first value of ``key``; if absent, set it to ``default`` and return that."""
+        values = self._dict.get(key)
+        if values:
+            return values[0]
+        self._dict[key] = [default]
+        return default
+
+    def setlistdefault(self, key: K, default_list: Iterable[V] | None = None) -> list[V]:
+        """The (live, mutable) value list of ``key``, created from ``default_list`` if absent."""
+        values = self._dict.get(key)
+        if not values:
+            values = self._dict[key] = list(default_list or ())
+        return values
+
+    @overload
+    def pop(self, key: K) -> V: ...
+    @overload
+    def pop(self, key: K, default: V) -> V: ...
+    @overload
+    def pop(self, key: K, default: D) -> V | D: ...
+    def pop(self, key: K, default: Any = _missing) -> Any:
+        """Remove ``key`` and return its first value (or ``default``)."""
+        values = self._dict.pop(key, None)
+        if values:
+            return values[0]
+        if default is _missing:
+            raise _missing_key(key)
+        return default
+
+    def popitem(self) -> tuple[K, V]:
+        """Remove the last-inserted key; return it with its first value."""
+        while self._dict:
+            key, values = self._dict.popitem()
+            if values:
+                return key, values[0]
+        raise BadRequestKeyError(None, "popitem(): the MultiDict is empty.")
+
+    def poplist(self, key: K) -> list[V]:
+        """Remove ``key`` and return all its values (``[]`` if absent)."""
+        return self._dict.pop(key, [])
+
+    def popitemlist(self) -> tuple[K, list[V]]:
+        """Remove the last-inserted key; return it with all its values."""
+        while self._dict:
+            key, values = self._dict.popitem()
+            if values:
+                return key, values
+        raise BadRequestKeyError(None, "popitemlist(): the MultiDict is empty.")
+
+    def update(self, mapping: Any = None, /, **kwargs: V) -> None:
+        """Add the values of ``mapping`` (MultiDict, mapping, pairs) to those already present:
+        unlike ``dict.update`` nothing is replaced."""
+        for source in (mapping, kwargs):
+            if not source:
+                continue
+            other: MultiDict[Any, Any] = MultiDict(source)
+            for key, values in other._dict.items():
+                self._dict.setdefault(key, []).extend(values)
+
+    def clear(self) -> None:
+        self._dict.clear()
+
+
+class ImmutableMultiDict(MultiDict[K, V]):
+    """A read-only :class:`MultiDict` (``request.args``, ``request.form``, ``request.files``).
+
+    Request data must not change under the code reading it; ``.copy()`` gives a mutable one.
+    """
+
+    __slots__ = ()
+
+    def _immutable(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(
+            f"{type(self).__name__!r} objects are immutable; call .copy() to get a mutable "
+            "MultiDict."
+        )
+
+    __setitem__ = __delitem__ = _immutable
+    add = setlist = setdefault = setlistdefault = _immutable
+    pop = popitem = poplist = popitemlist = update = clear = _immutable
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple((k, tuple(v)) for k, v in self._iter_lists()))
+
+    def __copy__(self) -> Self:
+        return self
+
+
+class CombinedMultiDict(ImmutableMultiDict[K, V]):
+    """A read-only union of several MultiDicts (``request.values`` = args + form).
+
+    Nothing is merged up front: lookups ask each dict in turn, so the first dict wins for
+    ``md[key]`` and ``getlist`` concatenates values in dict order.
+    """
+
+    __slots__ = ("dicts",)
+
+    def __init__(self, dicts: Iterable[MultiDict[K, V]] | None = None) -> None:
+        self.dicts: list[MultiDict[K, V]] = list(dicts or ())
+
+    def _iter_lists(self) -> Iterator[tuple[K, list[V]]]:
+        merged: dict[K, list[V]] = {}
+        for d in self.dicts:
+            for key, values in d._iter_lists():
+                merged.setdefault(key, []).extend(values)
+        return iter(merged.items())
+
+    def __getitem__(self, key: K) -> V:
+        for d in self.dicts:
+            if key in d:
+                return d[key]
+        raise _missing_key(key)
+
+    def get(self, key: K, default: Any = None, type: Callable[[V], Any] | None = None) -> Any:
+        for d in self.dicts:
+            if key in d:
+                return d.get(key, default) if type is None else d.get(key, default, type)
+        return default
+
+    def getlist(self, key: K, type: Callable[[V], Any] | None = None) -> list[Any]:
+        rv: list[Any] = []
+        for d in self.dicts:
+            rv.extend(d.getlist(key) if type is None else d.getlist(key, type))
+        return rv
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in d for d in self.dicts)
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(id(d) for d in self.dicts))
+
+    def __eq__(self, other: object) -> bool:
+        return MultiDict.__eq__(self, other)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.dicts!r})"
+
+    def __getstate__(self) -> Any:
+        return self.dicts
+
+    def __setstate__(self, state: Any) -> None:
+        self.dicts = state
+
+
+# ---------------------------------------------------------------------------------------------
+# Uploaded files
+# ---------------------------------------------------------------------------------------------
+
+
+class FileStorage:
+    """An uploaded file (``request.files[name]``): a stream plus the part's metadata.
+
+    Unknown attributes (``read``, ``seek``, ...) are forwarded to the stream, so it can be
+    passed wherever a binary file is expected.
+    """
+
+    def __init__(
+        self,
+        stream: IO[bytes] | None = None,
+        filename: str | None = None,
+        name: str | None = None,
+        content_type: str | None = None,
+        content_length: int | None = None,
+        headers: Headers | None = None,
+    ) -> None:
+        self.name = name
+        self.stream: IO[bytes] = stream if stream is not None else io.BytesIO()
+        if filename is None:
+            filename = _stream_filename(self.stream)
+        self.filename = filename
+        self.headers = headers if headers is not None else Headers()
+        if content_type is not None:
+            self.headers["Content-Type"] = content_type
+        if content_length is not None:
+            self.headers["Content-Length"] = content_length
+
+    @property
+    def content_type(self) -> str | None:
+        """The part's ``Content-Type`` as sent by the client (not verified)."""
+        return self.headers.get("Content-Type")
+
+    @property
+    def content_length(self) -> int:
+        """The part's declared ``Content-Length``, or 0 when absent or invalid."""
+        value = self.headers.get("Content-Length", 0, type=int)
+        return value if value >= 0 else 0
+
+    @property
+    def mimetype(self) -> str:
+        """The content type without parameters, lower-cased (``"text/plain"``)."""
+        return parse_options_header(self.content_type)[0]
+
+    @property
+    def mimetype_params(self) -> dict[str, str]:
+        """The content type's parameters (``{"charset": "utf-8"}``)."""
+        return parse_options_header(self.content_type)[1]
+
+    def save(self, dst: str | os.PathLike[str] | IO[bytes], buffer_size: int = 16384) -> None:
+        """Copy the upload to a path (opened, written and closed here) or a binary file.
+
+        Never build the path from ``filename`` directly: it comes from the client.
+        """
+        if isinstance(dst, str | os.PathLike):
+            with open(dst, "wb") as f:
+                shutil.copyfileobj(self.stream, f, buffer_size)
+        else:
+            shutil.copyfileobj(self.stream, dst, buffer_size)
+
+    def close(self) -> None:
+        """Close the underlying stream (closing twice is fine)."""
+        self.stream.close()
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for attributes not found normally; guard against recursion when the
+        # object is half-built (e.g. during unpickling).
+        if name == "stream":
+            raise AttributeError(name)
+        return getattr(self.stream, name)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.stream)
+
+    def __bool__(self) -> bool:
+        return bool(self.filename)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.filename!r} ({self.content_type!r})>"
+
+
+def _stream_filename(stream: IO[bytes]) -> str | None:
+    name = getattr(stream, "name", None)
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    if not isinstance(name, str) or not name or (name[0] == "<" and name[-1] == ">"):
+        return None  # ints (file descriptors) and pseudo names like "<stdin>"
+    return name

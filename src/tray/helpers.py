@@ -1,0 +1,156 @@
+"""Module-level helpers views call: ``make_response``, ``url_for``, ``redirect``, ``abort``…
+
+Each one defers to the active app, so an app that overrides a method (or ``response_class``)
+is honoured, exactly as in Flask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from functools import wraps
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
+
+from .exceptions import abort as _abort
+from .globals import _cv_ctx, current_app_or_none
+
+if TYPE_CHECKING:
+    from .ctx import RequestContext
+    from .response import Response
+
+__all__ = ["abort", "make_response", "redirect", "stream_with_context", "url_for"]
+
+T = TypeVar("T")
+
+
+def _require_app(what: str) -> Any:
+    app = current_app_or_none()
+    if app is None:
+        raise RuntimeError(
+            f"{what}() needs an active app: call it inside a view, or inside"
+            " 'with app.app_context():' / 'with app.test_request_context():'"
+        )
+    return app
+
+
+def make_response(*args: Any) -> Response:
+    """Build a response from view-style return values, to add headers or cookies to it.
+
+    No argument gives an empty response; one argument is a view return value; several are
+    treated as a tuple ``(body, status, headers)``.
+    """
+    app = _require_app("make_response")
+    if not args:
+        return app.response_class()  # type: ignore[no-any-return]
+    if len(args) == 1:
+        args = args[0]
+    return app.make_response(args)  # type: ignore[no-any-return]
+
+
+def url_for(
+    endpoint: str,
+    *,
+    _anchor: str | None = None,
+    _method: str | None = None,
+    _scheme: str | None = None,
+    _external: bool | None = None,
+    **values: Any,
+) -> str:
+    """Build the URL for ``endpoint`` (a view's name); extra values become query arguments."""
+    app = _require_app("url_for")
+    return app.url_for(  # type: ignore[no-any-return]
+        endpoint,
+        _anchor=_anchor,
+        _method=_method,
+        _scheme=_scheme,
+        _external=_external,
+        **values,
+    )
+
+
+def redirect(location: str, code: int = 302, Response: type[Response] | None = None) -> Response:  # noqa: N803 - Flask's parameter name
+    """A response that sends the client to ``location`` (302 Found by default)."""
+    from .app import make_redirect
+    from .response import Response as _Response
+
+    app = current_app_or_none()
+    if Response is None:
+        if app is not None:
+            return app.redirect(location, code)
+        Response = _Response
+    return make_redirect(Response, location, code)
+
+
+def abort(code: int | Response, *args: Any, **kwargs: Any) -> NoReturn:
+    """Stop the request with an HTTP error: ``abort(404)``, ``abort(403, "why")``."""
+    app = current_app_or_none()
+    aborter = getattr(app, "aborter", None)
+    if aborter is not None:
+        aborter(code, *args, **kwargs)
+    _abort(code, *args, **kwargs)
+
+
+class _ContextStream:
+    """Iterates a generator with the request context it was created in pushed around each
+    step; closing it closes the generator and then ends the request context."""
+
+    __slots__ = ("_ctx", "_gen")
+
+    def __init__(self, ctx: RequestContext, gen: Iterator[Any]) -> None:
+        self._ctx: RequestContext | None = ctx
+        self._gen = gen
+
+    def __iter__(self) -> _ContextStream:
+        return self
+
+    def __next__(self) -> Any:
+        ctx = self._ctx
+        if ctx is None:
+            raise StopIteration
+        token = _cv_ctx.set(ctx)
+        try:
+            return next(self._gen)
+        finally:
+            _cv_ctx.reset(token)
+
+    def close(self) -> None:
+        ctx, self._ctx = self._ctx, None
+        if ctx is None:
+            return
+        token = _cv_ctx.set(ctx)
+        try:
+            close = getattr(self._gen, "close", None)
+            if close is not None:
+                close()
+        finally:
+            try:
+                ctx.app._teardown(ctx, None)
+            finally:
+                _cv_ctx.reset(token)
+
+
+@overload
+def stream_with_context(generator_or_function: Iterable[T]) -> Iterator[T]: ...
+@overload
+def stream_with_context(
+    generator_or_function: Callable[..., Iterable[T]],
+) -> Callable[..., Iterator[T]]: ...
+def stream_with_context(generator_or_function: Any) -> Any:
+    """Keep ``request``, ``g`` and ``current_app`` usable while a streamed body is produced."""
+    if callable(generator_or_function) and not hasattr(generator_or_function, "__next__"):
+        func = generator_or_function
+
+        @wraps(func)
+        def decorator(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            return stream_with_context(func(*args, **kwargs))  # type: ignore[no-any-return]
+
+        return decorator
+    from .ctx import RequestContext
+
+    ctx = _cv_ctx.get(None)
+    if not isinstance(ctx, RequestContext):
+        raise RuntimeError(
+            "stream_with_context() can only be used while a request is handled: call it in"
+            " the view that returns the streamed response."
+        )
+    ctx._streaming = True
+    return _ContextStream(ctx, iter(generator_or_function))

@@ -1,0 +1,411 @@
+"""The order ticket: Flask's ``Request`` API over a WSGI environ, parsed lazily.
+
+Nothing is parsed until it is asked for — a view that never touches ``args``, ``cookies`` or the
+body never pays for them, and the body is never read unless ``data``/``form``/``json`` is used.
+Both protocol adapters hand the request an environ (the ASGI one builds a small one from the
+scope), so this module knows nothing about servers.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, quote
+
+from . import json as _json
+from .datastructures import (
+    CombinedMultiDict,
+    EnvironHeaders,
+    FileStorage,
+    ImmutableMultiDict,
+)
+from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
+from .http import parse_cookie_header, parse_options_header
+
+if TYPE_CHECKING:
+    from .routing import Rule
+    from .types import WSGIEnvironment
+
+__all__ = ["Request", "UserAgent"]
+
+_MISSING: Any = object()
+_FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def _wsgi_decode(value: str) -> str:
+    """WSGI hands paths over as latin-1-decoded bytes; recover the UTF-8 text they encode."""
+    # PERF: ASCII paths (nearly all) are already correct text.
+    if value.isascii():
+        return value
+    return value.encode("latin-1").decode("utf-8", "replace")
+
+
+class UserAgent:
+    """The ``User-Agent`` header; ``str(ua)`` and ``ua.string`` give it as sent."""
+
+    __slots__ = ("string",)
+
+    def __init__(self, string: str) -> None:
+        self.string = string
+
+    def __str__(self) -> str:
+        return self.string
+
+    def __bool__(self) -> bool:
+        return bool(self.string)
+
+    def __repr__(self) -> str:
+        return f"<UserAgent {self.string!r}>"
+
+
+class Request:
+    """Flask's request object. Built per request, so every attribute is lazy and slotted."""
+
+    __slots__ = (
+        "_args",
+        "_cached_data",
+        "_cached_json",
+        "_cookies",
+        "_files",
+        "_form",
+        "_headers",
+        "_path",
+        "environ",
+        "max_content_length",
+        "max_form_memory_size",
+        "max_form_parts",
+        "method",
+        "routing_exception",
+        "url_rule",
+        "view_args",
+    )
+
+    def __init__(self, environ: WSGIEnvironment) -> None:
+        self.environ = environ
+        self.method: str = environ.get("REQUEST_METHOD", "GET").upper()
+        self._path: str | None = None
+        self._args: ImmutableMultiDict[str, str] | None = None
+        self._headers: EnvironHeaders | None = None
+        self._cookies: ImmutableMultiDict[str, str] | None = None
+        self._form: ImmutableMultiDict[str, str] | None = None
+        self._files: ImmutableMultiDict[str, FileStorage] | None = None
+        self._cached_data: bytes | None = None
+        self._cached_json: Any = _MISSING
+        self.url_rule: Rule | None = None
+        self.view_args: dict[str, Any] | None = None
+        self.routing_exception: Exception | None = None
+        self.max_content_length: int | None = None
+        self.max_form_memory_size: int | None = 500_000
+        self.max_form_parts: int | None = 1000
+
+    # -- URL --------------------------------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        """The path below the app's mount point, as text (``/user/alex``)."""
+        path = self._path
+        if path is None:
+            raw = self.environ.get("PATH_INFO") or "/"
+            path = self._path = _wsgi_decode(raw if raw.startswith("/") else "/" + raw)
+        return path
+
+    @property
+    def script_root(self) -> str:
+        return _wsgi_decode(self.environ.get("SCRIPT_NAME", "")).rstrip("/")
+
+    root_path = script_root
+
+    @property
+    def query_string(self) -> bytes:
+        return str(self.environ.get("QUERY_STRING", "")).encode("latin-1")
+
+    @property
+    def full_path(self) -> str:
+        """Path and query string: ``/search?q=tray`` (``/search?`` with no query, as Flask)."""
+        query = self.environ.get("QUERY_STRING", "")
+        return f"{self.script_root}{self.path}?{_wsgi_decode(query)}"
+
+    @property
+    def scheme(self) -> str:
+        return str(self.environ.get("wsgi.url_scheme", "http"))
+
+    @property
+    def is_secure(self) -> bool:
+        return self.scheme in {"https", "wss"}
+
+    @property
+    def host(self) -> str:
+        """``Host`` header, else server name and non-default port."""
+        environ = self.environ
+        host = environ.get("HTTP_HOST")
+        if host:
+            return str(host)
+        name = str(environ.get("SERVER_NAME", "localhost"))
+        port = str(environ.get("SERVER_PORT", ""))
+        default = "443" if self.scheme == "https" else "80"
+        return name if not port or port == default else f"{name}:{port}"
+
+    @property
+    def host_url(self) -> str:
+        return f"{self.scheme}://{self.host}/"
+
+    @property
+    def url_root(self) -> str:
+        return f"{self.scheme}://{self.host}{_quote_path(self.script_root)}/"
+
+    @property
+    def base_url(self) -> str:
+        """The URL without the query string."""
+        return f"{self.scheme}://{self.host}{_quote_path(self.script_root + self.path)}"
+
+    @property
+    def url(self) -> str:
+        query = self.environ.get("QUERY_STRING", "")
+        return self.base_url + (f"?{query}" if query else "")
+
+    @property
+    def args(self) -> ImmutableMultiDict[str, str]:
+        """Query-string parameters, keys repeated as sent."""
+        args = self._args
+        if args is None:
+            query = _wsgi_decode(self.environ.get("QUERY_STRING", ""))
+            args = self._args = ImmutableMultiDict(parse_qsl(query, keep_blank_values=True))
+        return args
+
+    @property
+    def endpoint(self) -> str | None:
+        return None if self.url_rule is None else self.url_rule.endpoint
+
+    @property
+    def blueprint(self) -> None:
+        return None
+
+    # -- client -----------------------------------------------------------------------------
+
+    @property
+    def headers(self) -> EnvironHeaders:
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = EnvironHeaders(self.environ)
+        return headers
+
+    @property
+    def cookies(self) -> ImmutableMultiDict[str, str]:
+        cookies = self._cookies
+        if cookies is None:
+            header = self.environ.get("HTTP_COOKIE")
+            cookies = self._cookies = ImmutableMultiDict(
+                parse_cookie_header(_wsgi_decode(header)) if header else ()
+            )
+        return cookies
+
+    @property
+    def remote_addr(self) -> str | None:
+        return self.environ.get("REMOTE_ADDR")
+
+    @property
+    def access_route(self) -> list[str]:
+        forwarded = self.environ.get("HTTP_X_FORWARDED_FOR")
+        if forwarded:
+            return [part.strip() for part in forwarded.split(",") if part.strip()]
+        return [self.remote_addr] if self.remote_addr else []
+
+    @property
+    def user_agent(self) -> UserAgent:
+        return UserAgent(self.environ.get("HTTP_USER_AGENT", ""))
+
+    @property
+    def referrer(self) -> str | None:
+        return self.environ.get("HTTP_REFERER")
+
+    @property
+    def authorization(self) -> str | None:
+        return self.environ.get("HTTP_AUTHORIZATION")
+
+    # -- body metadata ----------------------------------------------------------------------
+
+    @property
+    def content_type(self) -> str | None:
+        return self.environ.get("CONTENT_TYPE") or None
+
+    @property
+    def mimetype(self) -> str:
+        """The body's content type without parameters, lower-cased (``""`` if none)."""
+        content_type = self.environ.get("CONTENT_TYPE")
+        return content_type.split(";", 1)[0].strip().lower() if content_type else ""
+
+    @property
+    def mimetype_params(self) -> dict[str, str]:
+        return parse_options_header(self.environ.get("CONTENT_TYPE"))[1]
+
+    @property
+    def content_length(self) -> int | None:
+        value = self.environ.get("CONTENT_LENGTH")
+        if not value:
+            return None
+        try:
+            length = int(value)
+        except ValueError:
+            return None
+        return length if length >= 0 else None
+
+    @property
+    def is_json(self) -> bool:
+        mimetype = self.mimetype
+        return mimetype == "application/json" or (
+            mimetype.startswith("application/") and mimetype.endswith("+json")
+        )
+
+    # -- body -------------------------------------------------------------------------------
+
+    @property
+    def stream(self) -> IO[bytes]:
+        """The raw body stream, bounded by ``Content-Length`` and ``MAX_CONTENT_LENGTH``."""
+        if self._cached_data is not None:
+            return io.BytesIO(self._cached_data)
+        return io.BytesIO(self._read_body())
+
+    def _read_body(self) -> bytes:
+        environ = self.environ
+        length = self.content_length
+        limit = self.max_content_length
+        if limit is not None and length is not None and length > limit:
+            raise RequestEntityTooLarge(
+                f"The request body is {length} bytes; this server accepts at most {limit}."
+            )
+        stream = environ.get("wsgi.input")
+        if stream is None:
+            return b""
+        if length is None:
+            if not environ.get("wsgi.input_terminated"):
+                # No length and no framing promise from the server: reading could block.
+                return b""
+            data = stream.read() if limit is None else stream.read(limit + 1)
+            if limit is not None and len(data) > limit:
+                raise RequestEntityTooLarge(
+                    f"The request body exceeds the {limit}-byte limit of this server."
+                )
+            return bytes(data)
+        return bytes(stream.read(length)) if length else b""
+
+    def get_data(
+        self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False
+    ) -> Any:
+        """The whole body as bytes (or text); read once and kept when ``cache``."""
+        if parse_form_data and self._form is None:
+            self._load_form_data()
+        data = self._cached_data
+        if data is None:
+            data = b"" if self._form is not None and self._is_form() else self._read_body()
+            if cache:
+                self._cached_data = data
+        return data.decode("utf-8", "replace") if as_text else data
+
+    @property
+    def data(self) -> bytes:
+        """The body bytes; empty for a form body once ``form`` has parsed it (as Flask)."""
+        return bytes(self.get_data(parse_form_data=True))
+
+    def _is_form(self) -> bool:
+        return self.mimetype in _FORM_MIMETYPES
+
+    def _load_form_data(self) -> None:
+        from .formparser import parse_form_data
+
+        if self._form is not None:
+            return
+        if not self._is_form():
+            self._form = ImmutableMultiDict()
+            self._files = ImmutableMultiDict()
+            return
+        body = self._cached_data if self._cached_data is not None else self._read_body()
+        form, files = parse_form_data(
+            io.BytesIO(body),
+            self.environ.get("CONTENT_TYPE", ""),
+            len(body),
+            max_form_memory_size=self.max_form_memory_size,
+            max_form_parts=self.max_form_parts,
+        )
+        self._form = ImmutableMultiDict(form)
+        self._files = ImmutableMultiDict(
+            (
+                name,
+                FileStorage(
+                    stream=part.stream,
+                    filename=part.filename,
+                    name=part.name,
+                    content_type=part.content_type,
+                    headers=part.headers,
+                ),
+            )
+            for name, part in files
+        )
+
+    @property
+    def form(self) -> ImmutableMultiDict[str, str]:
+        """Fields of a urlencoded or multipart body."""
+        if self._form is None:
+            self._load_form_data()
+        assert self._form is not None
+        return self._form
+
+    @property
+    def files(self) -> ImmutableMultiDict[str, FileStorage]:
+        """Uploaded files of a multipart body, as ``FileStorage`` objects."""
+        if self._files is None:
+            self._load_form_data()
+        assert self._files is not None
+        return self._files
+
+    @property
+    def values(self) -> CombinedMultiDict[str, str]:
+        """``args`` and ``form`` together (only ``args`` for GET, as Flask)."""
+        if self.method == "GET":
+            return CombinedMultiDict([self.args])
+        return CombinedMultiDict([self.args, self.form])
+
+    @property
+    def json(self) -> Any:
+        return self.get_json()
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        """The body parsed as JSON.
+
+        Without ``force`` the content type must be JSON (else 415); invalid JSON is a 400.
+        ``silent`` turns both into ``None``.
+        """
+        if cache and self._cached_json is not _MISSING:
+            return self._cached_json
+        if not (force or self.is_json):
+            if silent:
+                return None
+            return self.on_json_loading_failed(None)
+        data = self.get_data(cache=cache)
+        try:
+            value = _json.loads(data)
+        except ValueError as error:
+            if silent:
+                return None
+            return self.on_json_loading_failed(error)
+        if cache:
+            self._cached_json = value
+        return value
+
+    def on_json_loading_failed(self, error: ValueError | None) -> Any:
+        if error is None:
+            raise UnsupportedMediaType(
+                "Did not attempt to load JSON data because the request Content-Type was not"
+                f" 'application/json' (it was {self.content_type!r})."
+            )
+        raise BadRequest(f"Failed to decode JSON object: {error}")
+
+    def close(self) -> None:
+        for storage in (self._files or {}).values():
+            storage.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.url!r} [{self.method}]>"
+
+
+def _quote_path(path: str) -> str:
+    return path if path.isascii() and " " not in path else quote(path, safe="/%!$&'()*+,:;=@~")

@@ -1,0 +1,917 @@
+"""URL routing: rules with typed variables, matched against paths and built back into URLs.
+
+The API follows Werkzeug's (``Map``, ``Rule``, converters, ``BuildError``) so Flask-style code and
+custom converters port unchanged. Matching is built for speed: fully static paths resolve with one
+dict lookup, and all dynamic rules are compiled into a single anchored regex whose matching
+alternative identifies the rule group. Anything unusual (method mismatch, a converter rejecting
+its value, a missing trailing slash) falls back to a slower, exact scan that also collects the
+``Allow`` methods for a 405.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, ClassVar
+from urllib.parse import quote, urlencode
+
+from .exceptions import HTTPException, MethodNotAllowed, NotFound
+
+__all__ = [
+    "DEFAULT_CONVERTERS",
+    "AnyConverter",
+    "BaseConverter",
+    "BuildError",
+    "FloatConverter",
+    "IntegerConverter",
+    "Map",
+    "NumberConverter",
+    "PathConverter",
+    "RequestRedirect",
+    "RoutingException",
+    "Rule",
+    "UUIDConverter",
+    "UnicodeConverter",
+    "ValidationError",
+]
+
+# Characters left unescaped in a path segment (WHATWG path-segment set, as Werkzeug uses).
+_PATH_SAFE = "!$&'()*+,/:;=@"
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+# Characters left unescaped in query keys/values (spaces become "+").
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+# --------------------------------------------------------------------------- exceptions
+
+
+class RoutingException(Exception):
+    """Base of the exceptions routing raises besides plain 404/405."""
+
+
+class ValidationError(ValueError):
+    """Raised by ``to_python`` to say "this rule does not match": the next rule is tried."""
+
+
+class RequestRedirect(HTTPException, RoutingException):
+    """308 to the canonical URL, e.g. the trailing-slash form of a rule ending in ``/``.
+
+    308 (not 301) keeps the method and body, so a POST to ``/form`` reaches ``/form/`` intact.
+    """
+
+    code = 308
+
+    def __init__(self, new_url: str) -> None:
+        super().__init__(new_url)
+        self.new_url = new_url
+
+    def get_body(self) -> str:
+        url = html.escape(self.new_url)
+        return (
+            "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
+            "<h1>Redirecting...</h1>\n"
+            "<p>You should be redirected automatically to the target URL: "
+            f'<a href="{url}">{url}</a>. If not, click the link.\n'
+        )
+
+    def get_headers(self) -> list[tuple[str, str]]:
+        headers = super().get_headers()
+        headers.append(("Location", self.new_url))
+        return headers
+
+
+class BuildError(RoutingException, LookupError):
+    """``Map.build`` found no rule for the endpoint that accepts the given values and method."""
+
+    def __init__(
+        self,
+        endpoint: Any,
+        values: Mapping[str, Any] | None,
+        method: str | None,
+        message: str | None = None,
+    ) -> None:
+        super().__init__(endpoint, values, method)
+        self.endpoint = endpoint
+        self.values = dict(values or {})
+        self.method = method
+        self.message = message
+
+    def __str__(self) -> str:
+        if self.message is not None:
+            return self.message
+        return _build_error_head(self.endpoint, self.values, self.method)
+
+
+def _build_error_head(endpoint: Any, values: Mapping[str, Any], method: str | None) -> str:
+    head = f"Could not build url for endpoint {endpoint!r}"
+    if method:
+        head += f" ({method!r})"
+    if values:
+        head += f" with values {sorted(values)!r}"
+    return head + "."
+
+
+# --------------------------------------------------------------------------- converters
+
+
+class BaseConverter:
+    """Turns one URL variable into a Python value (``to_python``) and back (``to_url``).
+
+    Subclasses set ``regex`` (what the variable may match), ``weight`` (lower is tried first among
+    rules that differ only in converters) and ``part_isolating`` (False if ``regex`` can span
+    slashes; set automatically when the class ``regex`` contains "/").
+    """
+
+    regex: str = "[^/]+"
+    weight: int = 100
+    part_isolating: bool = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "regex" in cls.__dict__ and "part_isolating" not in cls.__dict__:
+            cls.part_isolating = "/" not in cls.regex
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        self.map = map
+
+    def to_python(self, value: str) -> Any:
+        return value
+
+    def to_url(self, value: Any) -> str:
+        text = str(value)
+        # PERF: most values (slugs, ids) need no escaping; a regex check beats quote() 4x.
+        if _UNRESERVED(text) is not None:
+            return text
+        return quote(text, safe=_PATH_SAFE)
+
+
+class UnicodeConverter(BaseConverter):
+    """One path segment (no "/"), optionally length-limited: ``<string(length=2):lang>``."""
+
+    def __init__(
+        self,
+        map: Map,
+        minlength: int = 1,
+        maxlength: int | None = None,
+        length: int | None = None,
+    ) -> None:
+        super().__init__(map)
+        if length is not None:
+            bounds = f"{{{int(length)}}}"
+        else:
+            upper = "" if maxlength is None else str(int(maxlength))
+            bounds = f"{{{int(minlength)},{upper}}}"
+        self.regex = f"[^/]{bounds}"
+
+
+class PathConverter(BaseConverter):
+    """Like the default converter but spans slashes: ``/<path:filename>``."""
+
+    regex = "[^/].*?"
+    weight = 200
+    part_isolating = False
+
+
+class AnyConverter(BaseConverter):
+    """Exactly one of the listed items: ``<any(about, help, 'a,b'):page>``."""
+
+    def __init__(self, map: Map, *items: str) -> None:
+        super().__init__(map)
+        if not items:
+            raise ValueError("any() needs at least one item, e.g. <any(about, help):page>")
+        self.items = set(items)
+        self.regex = f"(?:{'|'.join(re.escape(item) for item in items)})"
+
+    def to_url(self, value: Any) -> str:
+        if value in self.items:
+            return str(value)
+        valid = ", ".join(f"'{item}'" for item in sorted(self.items))
+        raise ValidationError(f"{value!r} is not one of {valid}")
+
+
+class NumberConverter(BaseConverter):
+    """Shared logic of ``int`` and ``float``: optional sign, fixed digits and a value range."""
+
+    weight = 50
+    num_convert: ClassVar[Any] = int
+
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: float | None = None,
+        max: float | None = None,
+        signed: bool = False,
+    ) -> None:
+        super().__init__(map)
+        if signed:
+            self.regex = f"-?{self.regex}"
+        self.fixed_digits = fixed_digits
+        self.min = min
+        self.max = max
+        self.signed = signed
+
+    def to_python(self, value: str) -> Any:
+        if self.fixed_digits and len(value) != self.fixed_digits:
+            raise ValidationError(f"{value!r} does not have {self.fixed_digits} digits")
+        number = self.num_convert(value)
+        if (self.min is not None and number < self.min) or (
+            self.max is not None and number > self.max
+        ):
+            raise ValidationError(f"{number!r} is outside [{self.min}, {self.max}]")
+        return number
+
+    def to_url(self, value: Any) -> str:
+        number = self.num_convert(value)
+        if not self.signed and number < 0:
+            raise ValidationError(f"{value!r} is negative; the converter needs signed=True")
+        text = str(number)
+        if self.fixed_digits:
+            text = text.zfill(self.fixed_digits)
+        return text
+
+
+class IntegerConverter(NumberConverter):
+    """Non-negative integers (``signed=True`` allows "-"): ``<int(min=1):page>``."""
+
+    regex = r"\d+"
+
+
+class FloatConverter(NumberConverter):
+    """Decimal numbers with a dot, e.g. ``1.5`` (``signed=True`` allows "-")."""
+
+    regex = r"\d+\.\d+"
+    num_convert = float
+
+    def __init__(
+        self,
+        map: Map,
+        min: float | None = None,
+        max: float | None = None,
+        signed: bool = False,
+    ) -> None:
+        super().__init__(map, min=min, max=max, signed=signed)
+
+
+class UUIDConverter(BaseConverter):
+    """A UUID in its canonical 8-4-4-4-12 hex form, given to the view as ``uuid.UUID``."""
+
+    regex = r"[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}"
+
+    def to_python(self, value: str) -> uuid.UUID:
+        return uuid.UUID(value)
+
+    def to_url(self, value: Any) -> str:
+        return str(value)
+
+
+DEFAULT_CONVERTERS: dict[str, type[BaseConverter]] = {
+    "default": UnicodeConverter,
+    "string": UnicodeConverter,
+    "any": AnyConverter,
+    "path": PathConverter,
+    "int": IntegerConverter,
+    "float": FloatConverter,
+    "uuid": UUIDConverter,
+}
+
+
+# --------------------------------------------------------------------------- rule parsing
+
+_VARIABLE_RE = re.compile(r"<([^<>]*)>")
+_VARIABLE_BODY_RE = re.compile(
+    r"(?:(?P<converter>[A-Za-z_][A-Za-z0-9_]*)(?:\((?P<args>.*)\))?:)?"
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)",
+    re.DOTALL,
+)
+_ARG_RE = re.compile(
+    r"""\s*(?:(?P<name>[A-Za-z_]\w*)\s*=\s*)?"""
+    r"""(?P<value>"[^"]*"|'[^']*'|[^\s,"'=()]+)\s*(?:,|\Z)"""
+)
+_CONSTANTS: dict[str, Any] = {"True": True, "False": False, "None": None}
+
+
+def parse_converter_args(argstr: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Parse ``"1, b='x', signed=True"`` into positional and keyword arguments."""
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    pos = 0
+    argstr = argstr.strip()
+    while pos < len(argstr):
+        match = _ARG_RE.match(argstr, pos)
+        if match is None or match.end() == pos:
+            raise ValueError(
+                f"cannot parse converter argument {argstr[pos:]!r}: write values like"
+                " 1, 2.5, True, name or 'quoted string', optionally as key=value"
+            )
+        value = _pythonize(match.group("value"))
+        if match.group("name"):
+            kwargs[match.group("name")] = value
+        else:
+            args.append(value)
+        pos = match.end()
+    return tuple(args), kwargs
+
+
+def _pythonize(text: str) -> Any:
+    if text in _CONSTANTS:
+        return _CONSTANTS[text]
+    if text[0] in "\"'":
+        return text[1:-1]
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return text
+
+
+# A parsed rule: static text, or a variable (name, converter name, args, kwargs).
+_Variable = tuple[str, str, tuple[Any, ...], dict[str, Any]]
+
+
+def _parse_rule(rule: str) -> list[str | _Variable]:
+    if not isinstance(rule, str):
+        raise TypeError(f"URL rule must be a str like '/users/<int:id>', not {rule!r}")
+    if not rule.startswith("/"):
+        raise ValueError(f"URL rule {rule!r} must start with '/': use '/{rule}'")
+    parts: list[str | _Variable] = []
+    seen: set[str] = set()
+    pos = 0
+    for match in _VARIABLE_RE.finditer(rule):
+        parts.append(rule[pos : match.start()])
+        body = _VARIABLE_BODY_RE.fullmatch(match.group(1))
+        if body is None:
+            raise ValueError(
+                f"URL rule {rule!r} has a malformed variable {match.group(0)!r}: write <name>,"
+                " <converter:name> or <converter(args):name> using Python identifiers"
+            )
+        name = body.group("name")
+        if name in seen:
+            raise ValueError(
+                f"URL rule {rule!r} uses the variable name {name!r} twice;"
+                " give each variable its own name"
+            )
+        seen.add(name)
+        argstr = body.group("args")
+        try:
+            args, kwargs = parse_converter_args(argstr) if argstr else ((), {})
+        except ValueError as exc:
+            raise ValueError(f"URL rule {rule!r}: {exc}") from None
+        parts.append((name, body.group("converter") or "default", args, kwargs))
+        pos = match.end()
+    parts.append(rule[pos:])
+    for part in parts:
+        if isinstance(part, str) and "<" in part:
+            raise ValueError(
+                f"URL rule {rule!r} has a '<' that does not open a <variable>;"
+                " close it with '>' or remove it"
+            )
+    return [part for part in parts if part != ""]
+
+
+# --------------------------------------------------------------------------- rules
+
+
+class Rule:
+    """One URL pattern mapped to an endpoint, e.g. ``Rule("/user/<int:id>", endpoint="user")``.
+
+    The string is parsed immediately (syntax errors surface where the rule is written);
+    converters are looked up when the rule is added to a ``Map``, which owns the registry.
+    """
+
+    def __init__(
+        self,
+        string: str,
+        endpoint: Any = None,
+        methods: Iterable[str] | None = None,
+        strict_slashes: bool | None = None,
+        defaults: Mapping[str, Any] | None = None,
+        provide_automatic_options: bool | None = None,
+        **ignored_kwargs: Any,
+    ) -> None:
+        self._parts = _parse_rule(string)
+        self.rule = string
+        self.endpoint = endpoint
+        if isinstance(methods, str):
+            raise TypeError(
+                f"methods must be a list of method names like ['GET'], not the string {methods!r}"
+            )
+        if methods is None:
+            self.methods: set[str] | None = None
+        else:
+            self.methods = {method.upper() for method in methods}
+            if "GET" in self.methods:
+                self.methods.add("HEAD")
+        self.strict_slashes = strict_slashes
+        self.defaults: dict[str, Any] | None = dict(defaults) if defaults is not None else None
+        self.provide_automatic_options = provide_automatic_options
+        self.arguments: set[str] = {part[0] for part in self._parts if isinstance(part, tuple)}
+        self.is_static = not self.arguments
+        self._required = frozenset(self.arguments - set(self.defaults or ()))
+        self.map: Map | None = None
+        self._converters: dict[str, BaseConverter] = {}
+
+    def bind(self, map: Map) -> None:
+        """Attach to ``map``: instantiate converters and precompile matching and building."""
+        if self.map is not None and self.map is not map:
+            raise RuntimeError(
+                f"{self!r} is already added to another Map; create a new Rule for this one"
+            )
+        self.map = map
+        if self.strict_slashes is None:
+            self.strict_slashes = map.strict_slashes
+        converters: dict[str, BaseConverter] = {}
+        for part in self._parts:
+            if isinstance(part, tuple):
+                name, conv_name, args, kwargs = part
+                conv_cls = map.converters.get(conv_name)
+                if conv_cls is None:
+                    known = ", ".join(sorted(map.converters))
+                    raise ValueError(
+                        f"URL rule {self.rule!r} uses unknown converter {conv_name!r}; known"
+                        f" converters: {known}. Register custom ones first with"
+                        f" app.url_map.converters[{conv_name!r}] = YourConverter"
+                    )
+                try:
+                    converters[name] = conv_cls(map, *args, **kwargs)
+                except (TypeError, ValueError) as exc:
+                    raise ValueError(
+                        f"URL rule {self.rule!r}: bad arguments for converter {conv_name!r}"
+                        f" of variable {name!r}: {exc}"
+                    ) from None
+        self._converters = converters
+        self._compile()
+
+    def _compile(self) -> None:
+        regex_parts: list[str] = []
+        # The same pattern without capturing groups, for the combined regex (see Map._compile).
+        plain_parts: list[str] = []
+        # PERF: builders are precompiled: static text joined once, variables as (name, converter)
+        # slots; an all-static rule keeps the finished string.
+        build: list[str | tuple[str, BaseConverter]] = []
+        # (name, group index within this rule's alternative, to_python or None for identity)
+        slots: list[tuple[str, int, Any]] = []
+        group = 1
+        for part in self._parts:
+            if isinstance(part, str):
+                regex_parts.append(re.escape(part))
+                plain_parts.append(re.escape(part))
+                if build and isinstance(build[-1], str):
+                    build[-1] += part
+                else:
+                    build.append(part)
+            else:
+                conv = self._converters[part[0]]
+                regex_parts.append(f"({conv.regex})")
+                plain_parts.append(f"(?:{conv.regex})")
+                # PERF: skip calling to_python when it is the identity (the default string case).
+                to_python: Callable[[str], Any] | None = conv.to_python
+                if type(conv).to_python is BaseConverter.to_python:
+                    to_python = None
+                elif (
+                    isinstance(conv, NumberConverter)
+                    and type(conv).to_python is NumberConverter.to_python
+                    and not conv.fixed_digits
+                    and conv.min is None
+                    and conv.max is None
+                ):
+                    # PERF: plain int/float: the regex already validated, call int()/float().
+                    to_python = conv.num_convert
+                slots.append((part[0], group, to_python))
+                group += 1 + re.compile(conv.regex).groups
+                build.append((part[0], conv))
+        self._regex = re.compile(self._finish(regex_parts))
+        self._plain_pattern = self._finish(plain_parts)
+        self._slots = slots
+        self._build_parts = build
+        self._build_static: str | None = self.rule if self.is_static else None
+        self._sort_key = self._weights()
+        head = self._parts[0]
+        assert isinstance(head, str)
+        self._first_segment: str | None = (
+            head[1:].split("/", 1)[0] if not self.is_static and "/" in head[1:] else None
+        )
+
+    def _finish(self, parts: list[str]) -> str:
+        """Join regex parts; a non-strict rule matches with or without its trailing slash."""
+        pattern = "".join(parts)
+        if self.strict_slashes:
+            return pattern
+        return (pattern[:-1] if self.rule.endswith("/") else pattern) + "/?"
+
+    def _weights(self) -> tuple[tuple[Any, ...], ...]:
+        """Sort key per path segment: static segments first, then more static text, more
+        variables, lighter converters. Comparing these tuples reproduces a segment trie's order.
+        """
+        segments: list[tuple[Any, ...]] = []
+        static_len = 0
+        weights: list[int] = []
+        spanning = False
+
+        def close() -> None:
+            nonlocal static_len, weights
+            segments.append((1, -static_len, -len(weights), tuple(weights)) if weights else (0,))
+            static_len, weights = 0, []
+
+        for part in self._parts:
+            if isinstance(part, tuple):
+                conv = self._converters[part[0]]
+                weights.append(conv.weight)
+                spanning = spanning or not conv.part_isolating
+            elif spanning:
+                static_len += len(part)
+            else:
+                pieces = part.split("/")
+                static_len += len(pieces[0])
+                for piece in pieces[1:]:
+                    close()
+                    static_len += len(piece)
+        close()
+        return tuple(segments)
+
+    def _match(self, path: str) -> dict[str, Any] | None:
+        """Values if this rule alone matches ``path`` (converters included), else None."""
+        m = self._regex.fullmatch(path)
+        if m is None:
+            return None
+        values = dict(self.defaults) if self.defaults else {}
+        try:
+            for name, index, to_python in self._slots:
+                raw = m.group(index)
+                values[name] = raw if to_python is None else to_python(raw)
+        except ValidationError:
+            return None
+        return values
+
+    def _allows(self, method: str) -> bool:
+        return self.methods is None or method in self.methods
+
+    def _suitable_for(self, values: Mapping[str, Any], method: str | None) -> bool:
+        if method is not None and self.methods is not None and method not in self.methods:
+            return False
+        if not values.keys() >= self._required:
+            return False
+        if self.defaults:
+            for name, value in self.defaults.items():
+                if name in values and values[name] != value:
+                    return False
+        return True
+
+    def _build(self, values: Mapping[str, Any]) -> str:
+        if self._build_static is not None:
+            return self._build_static
+        defaults = self.defaults or {}
+        out: list[str] = []
+        for part in self._build_parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                name, conv = part
+                out.append(conv.to_url(values[name] if name in values else defaults[name]))
+        return "".join(out)
+
+    def __repr__(self) -> str:
+        methods = f" ({', '.join(sorted(self.methods))})" if self.methods is not None else ""
+        return f"<{type(self).__name__} {self.rule!r}{methods} -> {self.endpoint}>"
+
+
+# --------------------------------------------------------------------------- map
+
+# A match target: the rule and its defaults (None when it has none).
+_Hit = tuple[Rule, dict[str, Any] | None, bool]
+
+
+class _Group:
+    """Dynamic rules sharing one rule string (same path, different methods): one alternative."""
+
+    __slots__ = ("fullmatch", "methods", "slots")
+
+    def __init__(
+        self,
+        methods: dict[str | None, _Hit],
+        fullmatch: Callable[[str], re.Match[str] | None] | None,
+        slots: list[tuple[str, int, Any]],
+    ) -> None:
+        self.methods = methods
+        self.fullmatch = fullmatch
+        self.slots = slots
+
+
+# One combined regex's fullmatch and, per group index, the rule group its marker belongs to.
+_Combined = tuple[Callable[[str], "re.Match[str] | None"], list[_Group | None]]
+
+
+# PERF: up to this many alternatives, capture variables in the combined regex itself (one regex
+# call); beyond it, the capture-free marker form plus a second small regex is faster (measured).
+_CAPTURE_LIMIT = 6
+
+
+def _combine(rules: list[Rule]) -> _Combined:
+    """Compile ``rules`` (in priority order) into one regex of alternatives.
+
+    Rules with the same string and other methods share one alternative, so the common case is
+    one regex match plus one dict lookup. Small sets wrap each alternative in a group (whose
+    index ``m.lastindex`` gives, as it closes last) and capture the variables directly.
+
+    PERF: large sets use capture-free alternatives ending in an empty marker "()" whose index is
+    ``m.lastindex``; the group's own small regex then extracts the variables. Capturing in a big
+    alternation is slower because sre saves every group's marks on each failed alternative.
+    """
+    members: dict[tuple[str, bool], list[Rule]] = {}
+    for rule in rules:
+        members.setdefault((rule.rule, bool(rule.strict_slashes)), []).append(rule)
+    capture = len(members) <= _CAPTURE_LIMIT
+    alternatives: list[str] = []
+    groups: list[_Group | None] = [None]
+    for same in members.values():
+        first = same[0]
+        if capture:
+            offset = len(groups)  # index of this alternative's wrapping group
+            slots = [(name, index + offset, fn) for name, index, fn in first._slots]
+            group = _Group({}, None, slots)
+            alternatives.append(f"({first._regex.pattern})")
+            groups.append(group)
+            groups.extend([None] * first._regex.groups)
+        else:
+            group = _Group({}, first._regex.fullmatch, first._slots)
+            # user converter regexes may hold their own groups: keep the indexes aligned
+            groups.extend([None] * re.compile(first._plain_pattern).groups)
+            alternatives.append(f"{first._plain_pattern}()")
+            groups.append(group)
+        for rule in same:
+            _add_hit(group.methods, rule, False)
+    return re.compile("|".join(alternatives)).fullmatch, groups
+
+
+def _add_hit(table: dict[str | None, _Hit], rule: Rule, redirect: bool) -> None:
+    """Register ``rule`` for its methods unless an earlier rule claimed them (first wins)."""
+    if None in table:  # an earlier any-method rule takes every method
+        return
+    hit: _Hit = (rule, rule.defaults or None, redirect)
+    if rule.methods is None:
+        table.setdefault(None, hit)
+    else:
+        for method in rule.methods:
+            table.setdefault(method, hit)
+
+
+class Map:
+    """The rule registry of an app: ``add`` rules, then ``match`` paths and ``build`` URLs."""
+
+    default_converters: ClassVar[Mapping[str, type[BaseConverter]]] = DEFAULT_CONVERTERS
+
+    def __init__(
+        self,
+        rules: Iterable[Rule] | None = None,
+        strict_slashes: bool = True,
+        converters: Mapping[str, type[BaseConverter]] | None = None,
+    ) -> None:
+        self._rules: list[Rule] = []
+        self._rules_by_endpoint: dict[Any, list[Rule]] = {}
+        self.strict_slashes = strict_slashes
+        self.converters: dict[str, type[BaseConverter]] = dict(self.default_converters)
+        if converters:
+            self.converters.update(converters)
+        self._dirty = True
+        self._static: dict[str, dict[str | None, _Hit]] = {}
+        self._buckets: dict[str, _Combined] = {}
+        self._rest: _Combined | None = None
+        self._ordered: list[Rule] = []
+        for rule in rules or ():
+            self.add(rule)
+
+    def add(self, rule: Rule) -> None:
+        """Register ``rule``; matching tables are rebuilt lazily on the next ``match``."""
+        rule.bind(self)
+        self._rules.append(rule)
+        rules = self._rules_by_endpoint.setdefault(rule.endpoint, [])
+        rules.append(rule)
+        # Build candidates: more arguments first, then more defaults (Werkzeug's order), so the
+        # rule `"/" defaults={"page": 1}` wins over "/page/<int:page>" for page=1.
+        rules.sort(
+            key=lambda r: (-len(r.arguments | set(r.defaults or ())), -len(r.defaults or ()))
+        )
+        # PERF: tables compile once, on the first match after the last add.
+        self._dirty = True
+
+    def iter_rules(self, endpoint: Any = None) -> Iterator[Rule]:
+        if endpoint is None:
+            return iter(self._rules)
+        return iter(self._rules_by_endpoint.get(endpoint, ()))
+
+    def __iter__(self) -> Iterator[Rule]:
+        return self.iter_rules()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._rules!r})"
+
+    # ----------------------------------------------------------------------- compiling
+
+    def _compile(self) -> None:
+        ordered = sorted(self._rules, key=lambda r: r._sort_key)  # stable: ties keep add order
+        static: dict[str, dict[str | None, _Hit]] = {}
+        # Fill in priority order: exact paths, then the other-slash forms of non-strict rules,
+        # then redirect markers for strict rules ending in "/" (first registration wins).
+        statics = [r for r in self._rules if r.is_static]
+        for rule in statics:
+            _add_hit(static.setdefault(rule.rule, {}), rule, False)
+        for rule in statics:
+            if not rule.strict_slashes:
+                other = rule.rule[:-1] if rule.rule.endswith("/") else rule.rule + "/"
+                if other:
+                    _add_hit(static.setdefault(other, {}), rule, False)
+        for rule in statics:
+            if rule.strict_slashes and rule.rule.endswith("/") and rule.rule != "/":
+                _add_hit(static.setdefault(rule.rule[:-1], {}), rule, True)
+
+        # PERF: dynamic rules are split by their first path segment when it is static text
+        # ("/users/<id>" -> "users"): a dict lookup picks the few candidates, so the regex engine
+        # never walks the alternatives of unrelated prefixes. Rules with a dynamic first segment
+        # sort after all of those (a trie tries static text first), so they are tried last.
+        buckets: dict[str, list[Rule]] = {}
+        rest: list[Rule] = []
+        for rule in ordered:
+            if not rule.is_static:
+                if rule._first_segment is None:
+                    rest.append(rule)
+                else:
+                    buckets.setdefault(rule._first_segment, []).append(rule)
+        self._static = static
+        self._buckets = {segment: _combine(rules) for segment, rules in buckets.items()}
+        self._rest = _combine(rest) if rest else None
+        self._ordered = ordered
+        self._dirty = False
+
+    # ----------------------------------------------------------------------- matching
+
+    def match(self, path: str, method: str, query_string: str = "") -> tuple[Rule, dict[str, Any]]:
+        """The rule for ``path`` (decoded) and ``method`` with its converted values.
+
+        Raises ``NotFound``, ``MethodNotAllowed`` (with every method the path accepts) or
+        ``RequestRedirect`` (to the trailing-slash form of a strict rule).
+        """
+        if self._dirty:
+            self._compile()
+        # PERF: static paths are one dict lookup plus one per-method lookup.
+        entry = self._static.get(path)
+        if entry is not None:
+            hit = entry.get(method) or entry.get(None)
+            if hit is not None:
+                rule, defaults, redirect = hit
+                if redirect:
+                    raise self._redirect(path, query_string)
+                return rule, (defaults.copy() if defaults is not None else {})
+        else:
+            combined = self._buckets.get(path[1:].partition("/")[0])
+            m = None
+            if combined is not None:
+                # PERF: one regex call picks the most specific dynamic rule group.
+                m = combined[0](path)
+            if m is None and self._rest is not None:
+                combined = self._rest
+                m = combined[0](path)
+            if m is not None:
+                assert combined is not None
+                group = combined[1][m.lastindex or 0]
+                assert group is not None
+                hit = group.methods.get(method) or group.methods.get(None)
+                if hit is not None:
+                    rule, defaults, _ = hit
+                    values = defaults.copy() if defaults is not None else {}
+                    if group.fullmatch is not None:  # marker form: capture with the small regex
+                        m = group.fullmatch(path)
+                        assert m is not None
+                    try:
+                        for name, index, to_python in group.slots:
+                            raw = m.group(index)
+                            values[name] = raw if to_python is None else to_python(raw)
+                    except ValidationError:
+                        pass
+                    else:
+                        return rule, values
+        return self._match_slow(path, method, query_string)
+
+    def _match_slow(self, path: str, method: str, query_string: str) -> tuple[Rule, dict[str, Any]]:
+        """Exact scan in priority order: used for method mismatches and rejected values only."""
+        allowed: set[str] = set()
+        for rule in self._ordered:
+            values = rule._match(path)
+            if values is None:
+                continue
+            if rule._allows(method):
+                return rule, values
+            allowed.update(rule.methods or ())
+        if allowed:
+            raise MethodNotAllowed(valid_methods=sorted(allowed))
+        if not path.endswith("/"):
+            slashed = path + "/"
+            for rule in self._ordered:
+                if (
+                    rule.strict_slashes
+                    and rule.rule.endswith("/")
+                    and rule._allows(method)
+                    and rule._match(slashed) is not None
+                ):
+                    raise self._redirect(path, query_string)
+        raise NotFound()
+
+    @staticmethod
+    def _redirect(path: str, query_string: str) -> RequestRedirect:
+        url = quote(path + "/", safe=_PATH_SAFE)
+        return RequestRedirect(f"{url}?{query_string}" if query_string else url)
+
+    def allowed_methods(self, path: str) -> list[str]:
+        """Sorted methods accepted by any rule matching ``path`` (for OPTIONS and 405 Allow)."""
+        if self._dirty:
+            self._compile()
+        allowed: set[str] = set()
+        for rule in self._ordered:
+            if rule.methods is not None and rule._match(path) is not None:
+                allowed.update(rule.methods)
+        return sorted(allowed)
+
+    # ----------------------------------------------------------------------- building
+
+    def build(
+        self,
+        endpoint: Any,
+        values: Mapping[str, Any] | None = None,
+        method: str | None = None,
+        append_unknown: bool = True,
+    ) -> str:
+        """The path (plus ``?query`` of the non-rule values) that reaches ``endpoint``.
+
+        ``None`` values are dropped; lists and tuples repeat their key in the query string.
+        """
+        rules = self._rules_by_endpoint.get(endpoint)
+        if rules is None:
+            raise self._build_error(endpoint, values or {}, method, None)
+        given = {k: v for k, v in values.items() if v is not None} if values else {}
+        rejected: str | None = None
+        for rule in rules:
+            if not rule._suitable_for(given, method):
+                continue
+            try:
+                url = rule._build(given)
+            except ValueError as exc:
+                if rejected is None:
+                    rejected = f" Rule {rule.rule!r} rejected a value: {exc}."
+                continue
+            # PERF: skip query encoding when every value is a path variable.
+            if append_unknown and given and not rule.arguments.issuperset(given):
+                query = _encode_query(given, rule)
+                if query:
+                    url = f"{url}?{query}"
+            return url
+        raise self._build_error(endpoint, given, method, rejected)
+
+    def _build_error(
+        self, endpoint: Any, values: Mapping[str, Any], method: str | None, rejected: str | None
+    ) -> BuildError:
+        head = _build_error_head(endpoint, values, method)
+        rules = self._rules_by_endpoint.get(endpoint)
+        if rules is None:
+            names = [str(r.endpoint) for r in self._rules if r.endpoint is not None]
+            close = difflib.get_close_matches(str(endpoint), names, n=1)
+            if close:
+                hint = f" Did you mean {close[0]!r} instead?"
+            else:
+                hint = " No rule has this endpoint; check its name or register a rule for it."
+            return BuildError(endpoint, values, method, head + hint)
+        if rejected is not None:
+            return BuildError(endpoint, values, method, head + rejected)
+        if method is not None and not any(r._allows(method) for r in rules):
+            accepted: set[str] = set()
+            for r in rules:
+                accepted.update(r.methods or ())
+            hint = f" Did you mean to use methods {sorted(accepted)!r}?"
+            return BuildError(endpoint, values, method, head + hint)
+        candidates = [r for r in rules if method is None or r._allows(method)]
+        missing = min(
+            (sorted(r.arguments - set(values) - set(r.defaults or ())) for r in candidates),
+            key=len,
+        )
+        if missing:
+            hint = f" Did you forget to specify values {missing!r}?"
+        else:
+            fixed = "; ".join(f"{r.rule!r} has defaults {r.defaults!r}" for r in candidates)
+            hint = f" The values conflict with the defaults of its rules: {fixed}."
+        return BuildError(endpoint, values, method, head + hint)
+
+
+def _encode_query(values: Mapping[str, Any], rule: Rule) -> str:
+    """Encode the values that are not part of ``rule`` as a query string (insertion order)."""
+    skip_defaults = rule.defaults or {}
+    items: list[tuple[str, Any]] = []
+    for key, value in values.items():
+        if key in rule.arguments or key in skip_defaults:
+            continue
+        if isinstance(value, list | tuple | set):
+            items.extend((key, v) for v in value if v is not None)
+        else:
+            items.append((key, value))
+    return urlencode(items, safe=_QUERY_SAFE)

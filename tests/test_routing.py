@@ -1,0 +1,901 @@
+"""Tests for tray.routing: converters, matching order, 404/405/308, and URL building."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from tray.exceptions import HTTPException, MethodNotAllowed, NotFound
+from tray.routing import (
+    DEFAULT_CONVERTERS,
+    AnyConverter,
+    BaseConverter,
+    BuildError,
+    FloatConverter,
+    IntegerConverter,
+    Map,
+    PathConverter,
+    RequestRedirect,
+    RoutingException,
+    Rule,
+    UnicodeConverter,
+    UUIDConverter,
+    ValidationError,
+    parse_converter_args,
+)
+
+
+def make(*rules: Rule, **kwargs: Any) -> Map:
+    return Map(list(rules), **kwargs)
+
+
+def endpoint(url_map: Map, path: str, method: str = "GET") -> tuple[Any, dict[str, Any]]:
+    rule, values = url_map.match(path, method)
+    return rule.endpoint, values
+
+
+# --------------------------------------------------------------------------- converters
+
+
+def test_default_converters_registry() -> None:
+    assert {
+        "default": UnicodeConverter,
+        "string": UnicodeConverter,
+        "any": AnyConverter,
+        "path": PathConverter,
+        "int": IntegerConverter,
+        "float": FloatConverter,
+        "uuid": UUIDConverter,
+    } == DEFAULT_CONVERTERS
+    url_map = Map()
+    assert url_map.converters == DEFAULT_CONVERTERS
+    assert url_map.converters is not DEFAULT_CONVERTERS
+
+
+def test_base_converter_defaults() -> None:
+    conv = BaseConverter(Map())
+    assert (conv.regex, conv.weight, conv.part_isolating) == ("[^/]+", 100, True)
+    assert conv.to_python("x y") == "x y"
+    assert conv.to_url("abc-DEF_1.2~") == "abc-DEF_1.2~"
+    assert conv.to_url("a b/c?d&é") == "a%20b/c%3Fd&%C3%A9"
+    assert conv.to_url("%+~!$'()*,;=:@[]#") == "%25+~!$'()*,;=:@%5B%5D%23"
+    assert conv.to_url(12) == "12"
+
+
+def test_part_isolating_follows_class_regex() -> None:
+    class Slashy(BaseConverter):
+        regex = "[a-z/]+"
+
+    class Plain(BaseConverter):
+        regex = "[a-z]+"
+
+    class Explicit(BaseConverter):
+        regex = "a/b"
+        part_isolating = True
+
+    assert (Slashy.part_isolating, Plain.part_isolating, Explicit.part_isolating) == (
+        False,
+        True,
+        True,
+    )
+
+
+def test_string_converter() -> None:
+    url_map = make(Rule("/p/<name>", endpoint="p"), Rule("/s/<string:name>", endpoint="s"))
+    assert endpoint(url_map, "/p/hello world") == ("p", {"name": "hello world"})
+    assert endpoint(url_map, "/s/é") == ("s", {"name": "é"})
+    with pytest.raises(NotFound):
+        url_map.match("/p/a/b", "GET")
+    with pytest.raises(NotFound):
+        url_map.match("/p/", "GET")
+
+
+def test_string_converter_lengths() -> None:
+    url_map = make(
+        Rule("/l/<string(length=2):c>", endpoint="exact"),
+        Rule("/m/<string(minlength=2, maxlength=3):c>", endpoint="range"),
+        Rule("/n/<string(minlength=3):c>", endpoint="min"),
+    )
+    assert endpoint(url_map, "/l/de") == ("exact", {"c": "de"})
+    assert endpoint(url_map, "/m/abc") == ("range", {"c": "abc"})
+    assert endpoint(url_map, "/n/abcdef") == ("min", {"c": "abcdef"})
+    for path in ("/l/d", "/l/deu", "/m/a", "/m/abcd", "/n/ab"):
+        with pytest.raises(NotFound):
+            url_map.match(path, "GET")
+
+
+def test_path_converter() -> None:
+    url_map = make(
+        Rule("/files/<path:name>", endpoint="files"),
+        Rule("/<path:page>/edit", endpoint="edit"),
+        Rule("/<path:page>", endpoint="page"),
+    )
+    assert endpoint(url_map, "/files/a/b/c.txt") == ("files", {"name": "a/b/c.txt"})
+    assert endpoint(url_map, "/x/y/edit") == ("edit", {"page": "x/y"})
+    assert endpoint(url_map, "/x/y") == ("page", {"page": "x/y"})
+    # the path value cannot start with "/", so the catch-all takes it
+    assert endpoint(url_map, "/files//a") == ("page", {"page": "files//a"})
+    assert url_map.build("files", {"name": "a b/c.txt"}) == "/files/a%20b/c.txt"
+    assert PathConverter.part_isolating is False
+    assert PathConverter.weight == 200
+
+
+def test_int_converter() -> None:
+    url_map = make(
+        Rule("/i/<int:n>", endpoint="plain"),
+        Rule("/f/<int(fixed_digits=3):n>", endpoint="fixed"),
+        Rule("/r/<int(min=1, max=10):n>", endpoint="range"),
+        Rule("/s/<int(signed=True):n>", endpoint="signed"),
+    )
+    assert endpoint(url_map, "/i/42") == ("plain", {"n": 42})
+    assert endpoint(url_map, "/f/007") == ("fixed", {"n": 7})
+    assert endpoint(url_map, "/r/10") == ("range", {"n": 10})
+    assert endpoint(url_map, "/s/-5") == ("signed", {"n": -5})
+    assert endpoint(url_map, "/s/5") == ("signed", {"n": 5})
+    for path in ("/i/-1", "/i/1.5", "/i/x", "/f/07", "/f/0007", "/r/0", "/r/11"):
+        with pytest.raises(NotFound):
+            url_map.match(path, "GET")
+    assert url_map.build("plain", {"n": 3}) == "/i/3"
+    assert url_map.build("plain", {"n": "12"}) == "/i/12"
+    assert url_map.build("fixed", {"n": 7}) == "/f/007"
+    assert url_map.build("signed", {"n": -5}) == "/s/-5"
+
+
+def test_float_converter() -> None:
+    url_map = make(
+        Rule("/f/<float:v>", endpoint="plain"),
+        Rule("/s/<float(signed=True, max=0.5):v>", endpoint="signed"),
+        Rule("/m/<float(min=1.5):v>", endpoint="min"),
+    )
+    assert endpoint(url_map, "/f/1.5") == ("plain", {"v": 1.5})
+    assert endpoint(url_map, "/s/-2.25") == ("signed", {"v": -2.25})
+    assert endpoint(url_map, "/m/1.5") == ("min", {"v": 1.5})
+    for path in ("/f/1", "/f/-1.5", "/f/.5", "/s/0.75", "/m/1.25"):
+        with pytest.raises(NotFound):
+            url_map.match(path, "GET")
+    assert url_map.build("plain", {"v": 0.25}) == "/f/0.25"
+    assert url_map.build("signed", {"v": -1.0}) == "/s/-1.0"
+
+
+def test_uuid_converter() -> None:
+    value = uuid.UUID("12345678-1234-5678-9abc-def012345678")
+    url_map = make(Rule("/o/<uuid:id>", endpoint="o"))
+    assert endpoint(url_map, "/o/12345678-1234-5678-9ABC-DEF012345678") == ("o", {"id": value})
+    with pytest.raises(NotFound):
+        url_map.match("/o/12345678123456789abcdef012345678", "GET")
+    assert url_map.build("o", {"id": value}) == "/o/12345678-1234-5678-9abc-def012345678"
+
+
+def test_any_converter() -> None:
+    url_map = make(Rule("/<any(about, help, 'a,b', \"c.d\"):page>", endpoint="page"))
+    assert endpoint(url_map, "/about") == ("page", {"page": "about"})
+    assert endpoint(url_map, "/a,b") == ("page", {"page": "a,b"})
+    assert endpoint(url_map, "/c.d") == ("page", {"page": "c.d"})
+    with pytest.raises(NotFound):
+        url_map.match("/cxd", "GET")
+    assert url_map.build("page", {"page": "help"}) == "/help"
+    with pytest.raises(BuildError) as info:
+        url_map.build("page", {"page": "nope"})
+    assert str(info.value) == (
+        "Could not build url for endpoint 'page' with values ['page']. Rule"
+        " '/<any(about, help, 'a,b', \"c.d\"):page>' rejected a value:"
+        " 'nope' is not one of 'a,b', 'about', 'c.d', 'help'."
+    )
+
+
+def test_any_converter_needs_items() -> None:
+    with pytest.raises(ValueError) as info:
+        Map([Rule("/<any:page>", endpoint="x")])
+    assert str(info.value) == (
+        "URL rule '/<any:page>': bad arguments for converter 'any' of variable 'page':"
+        " any() needs at least one item, e.g. <any(about, help):page>"
+    )
+
+
+def test_unsigned_number_rejects_negative_when_building() -> None:
+    url_map = make(Rule("/i/<int:n>", endpoint="i"))
+    with pytest.raises(BuildError) as info:
+        url_map.build("i", {"n": -3})
+    assert str(info.value) == (
+        "Could not build url for endpoint 'i' with values ['n']. Rule '/i/<int:n>' rejected a"
+        " value: -3 is negative; the converter needs signed=True."
+    )
+
+
+def test_int_converter_to_python_errors_are_validation_errors() -> None:
+    conv = IntegerConverter(Map(), fixed_digits=2, min=3, max=50)
+    assert conv.to_python("07") == 7
+    with pytest.raises(ValidationError, match=r"^'7' does not have 2 digits$"):
+        conv.to_python("7")
+    with pytest.raises(ValidationError, match=r"^2 is outside \[3, 50\]$"):
+        conv.to_python("02")
+    with pytest.raises(ValidationError, match=r"^51 is outside \[3, 50\]$"):
+        conv.to_python("51")
+
+
+def test_custom_converter_registration() -> None:
+    class ListConverter(BaseConverter):
+        regex = r"[a-z]+(?:,[a-z]+)*"
+        weight = 60
+
+        def to_python(self, value: str) -> list[str]:
+            return value.split(",")
+
+        def to_url(self, value: Any) -> str:
+            return ",".join(value)
+
+    url_map = Map()
+    url_map.converters["list"] = ListConverter
+    url_map.add(Rule("/tags/<list:tags>", endpoint="tags"))
+    assert endpoint(url_map, "/tags/a,b,c") == ("tags", {"tags": ["a", "b", "c"]})
+    assert url_map.build("tags", {"tags": ["x", "y"]}) == "/tags/x,y"
+    assert Map(converters={"list": ListConverter}).converters["list"] is ListConverter
+    assert "list" not in Map().converters
+
+
+def test_custom_converter_with_args_and_capturing_regex() -> None:
+    class Choice(BaseConverter):
+        def __init__(self, map: Map, *items: str, upper: bool = False) -> None:
+            super().__init__(map)
+            self.regex = "(" + "|".join(items) + ")"
+            self.upper = upper
+
+        def to_python(self, value: str) -> str:
+            return value.upper() if self.upper else value
+
+    url_map = Map(converters={"choice": Choice})
+    url_map.add(Rule("/c/<choice(red, blue, upper=True):c>/<int:n>", endpoint="c"))
+    url_map.add(Rule("/c/<choice(x, y):c>/<name>/end", endpoint="d"))
+    assert endpoint(url_map, "/c/blue/3") == ("c", {"c": "BLUE", "n": 3})
+    assert endpoint(url_map, "/c/y/z/end") == ("d", {"c": "y", "name": "z"})
+
+
+def test_validation_error_tries_next_rule() -> None:
+    class EvenConverter(BaseConverter):
+        regex = r"\d+"
+        weight = 10
+
+        def to_python(self, value: str) -> int:
+            if int(value) % 2:
+                raise ValidationError(f"{value} is odd")
+            return int(value)
+
+    url_map = Map(converters={"even": EvenConverter})
+    url_map.add(Rule("/n/<even:n>", endpoint="even"))
+    url_map.add(Rule("/n/<int:n>", endpoint="odd"))
+    url_map.add(Rule("/m/<even:n>", endpoint="only_even"))
+    assert endpoint(url_map, "/n/4") == ("even", {"n": 4})
+    assert endpoint(url_map, "/n/5") == ("odd", {"n": 5})
+    with pytest.raises(NotFound):
+        url_map.match("/m/5", "GET")
+    assert url_map.allowed_methods("/m/5") == []
+
+
+def test_converter_args_parsing() -> None:
+    assert parse_converter_args("") == ((), {})
+    assert parse_converter_args("about, help, 'a,b', \"x y\"") == (
+        ("about", "help", "a,b", "x y"),
+        {},
+    )
+    assert parse_converter_args("1, 2.5, True, False, None, min=-3, name = 'v' ,") == (
+        (1, 2.5, True, False, None),
+        {"min": -3, "name": "v"},
+    )
+    with pytest.raises(ValueError) as info:
+        parse_converter_args("a, (b)")
+    assert str(info.value) == (
+        "cannot parse converter argument '(b)': write values like 1, 2.5, True, name or"
+        " 'quoted string', optionally as key=value"
+    )
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def test_rule_attributes() -> None:
+    rule = Rule(
+        "/user/<int:id>/<name>",
+        endpoint="user",
+        methods=["get", "post"],
+        defaults={"tab": "home"},
+        provide_automatic_options=False,
+        subdomain="ignored",
+    )
+    assert rule.rule == "/user/<int:id>/<name>"
+    assert rule.endpoint == "user"
+    assert rule.methods == {"GET", "HEAD", "POST"}
+    assert rule.arguments == {"id", "name"}
+    assert rule.defaults == {"tab": "home"}
+    assert rule.strict_slashes is None
+    assert rule.provide_automatic_options is False
+    assert rule.is_static is False
+    assert rule.map is None
+    static = Rule("/about", endpoint="about", methods=["POST"])
+    assert static.methods == {"POST"}
+    assert static.is_static is True
+    assert static.arguments == set()
+    assert Rule("/any").methods is None
+    url_map = make(static, strict_slashes=False)
+    assert static.map is url_map
+    assert static.strict_slashes is False
+
+
+def test_rule_repr() -> None:
+    rule = Rule("/user/<username>", endpoint="profile", methods=["GET", "OPTIONS"])
+    assert repr(rule) == "<Rule '/user/<username>' (GET, HEAD, OPTIONS) -> profile>"
+    assert repr(Rule("/x", endpoint="x")) == "<Rule '/x' -> x>"
+    url_map = make(rule, Rule("/", endpoint="index", methods=["POST"]))
+    assert repr(url_map) == (
+        "Map([<Rule '/user/<username>' (GET, HEAD, OPTIONS) -> profile>,"
+        " <Rule '/' (POST) -> index>])"
+    )
+
+
+@pytest.mark.parametrize(
+    ("string", "message"),
+    [
+        ("user", "URL rule 'user' must start with '/': use '/user'"),
+        (
+            "/a/<int:>",
+            "URL rule '/a/<int:>' has a malformed variable '<int:>': write <name>,"
+            " <converter:name> or <converter(args):name> using Python identifiers",
+        ),
+        (
+            "/a/<1x>",
+            "URL rule '/a/<1x>' has a malformed variable '<1x>': write <name>,"
+            " <converter:name> or <converter(args):name> using Python identifiers",
+        ),
+        (
+            "/a/<x",
+            "URL rule '/a/<x' has a '<' that does not open a <variable>; close it with '>'"
+            " or remove it",
+        ),
+        (
+            "/a/<x>/<int:x>",
+            "URL rule '/a/<x>/<int:x>' uses the variable name 'x' twice; give each variable"
+            " its own name",
+        ),
+        (
+            "/a/<int(min=(1)):x>",
+            "URL rule '/a/<int(min=(1)):x>': cannot parse converter argument '(1)': write"
+            " values like 1, 2.5, True, name or 'quoted string', optionally as key=value",
+        ),
+    ],
+)
+def test_invalid_rule_strings(string: str, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        Rule(string, endpoint="x")
+    assert str(info.value) == message
+
+
+def test_rule_must_be_a_string() -> None:
+    with pytest.raises(TypeError) as info:
+        Rule(b"/x", endpoint="x")  # type: ignore[arg-type]
+    assert str(info.value) == "URL rule must be a str like '/users/<int:id>', not b'/x'"
+
+
+def test_methods_as_string_is_rejected() -> None:
+    with pytest.raises(TypeError) as info:
+        Rule("/x", methods="GET")
+    assert str(info.value) == (
+        "methods must be a list of method names like ['GET'], not the string 'GET'"
+    )
+
+
+def test_unknown_converter() -> None:
+    with pytest.raises(ValueError) as info:
+        Map([Rule("/x/<slug:s>", endpoint="x")])
+    assert str(info.value) == (
+        "URL rule '/x/<slug:s>' uses unknown converter 'slug'; known converters: any, default,"
+        " float, int, path, string, uuid. Register custom ones first with"
+        " app.url_map.converters['slug'] = YourConverter"
+    )
+
+
+def test_bad_converter_arguments() -> None:
+    with pytest.raises(ValueError) as info:
+        Map([Rule("/x/<int(maximum=3):n>", endpoint="x")])
+    assert str(info.value).startswith(
+        "URL rule '/x/<int(maximum=3):n>': bad arguments for converter 'int' of variable 'n': "
+    )
+    assert "maximum" in str(info.value)
+
+
+def test_rule_cannot_join_two_maps() -> None:
+    rule = Rule("/x", endpoint="x")
+    first = make(rule)
+    first.add(Rule("/y", endpoint="y"))
+    with pytest.raises(RuntimeError) as info:
+        Map([rule])
+    assert str(info.value) == (
+        "<Rule '/x' -> x> is already added to another Map; create a new Rule for this one"
+    )
+
+
+def test_gt_in_static_text_is_allowed() -> None:
+    url_map = make(Rule("/a>b", endpoint="x"))
+    assert endpoint(url_map, "/a>b") == ("x", {})
+
+
+# --------------------------------------------------------------------------- map basics
+
+
+def test_iter_rules() -> None:
+    a = Rule("/a", endpoint="a")
+    b1 = Rule("/b", endpoint="b")
+    b2 = Rule("/b/<int:n>", endpoint="b")
+    url_map = make(a, b1, b2)
+    assert list(url_map.iter_rules()) == [a, b1, b2]
+    assert list(url_map) == [a, b1, b2]
+    assert url_map._rules == [a, b1, b2]
+    assert list(url_map.iter_rules("b")) == [b1, b2]
+    assert list(url_map.iter_rules("missing")) == []
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def test_static_match_returns_fresh_dicts() -> None:
+    url_map = make(Rule("/", endpoint="index"), Rule("/d", endpoint="d", defaults={"x": 1}))
+    rule, values = url_map.match("/", "GET")
+    assert (rule.endpoint, values) == ("index", {})
+    values["mutated"] = True
+    assert url_map.match("/", "GET")[1] == {}
+    _, values = url_map.match("/d", "GET")
+    assert values == {"x": 1}
+    values["x"] = 2
+    assert url_map.match("/d", "GET")[1] == {"x": 1}
+
+
+def test_static_beats_dynamic_regardless_of_order() -> None:
+    url_map = make(
+        Rule("/user/<name>", endpoint="profile"),
+        Rule("/user/new", endpoint="new"),
+    )
+    assert endpoint(url_map, "/user/new") == ("new", {})
+    assert endpoint(url_map, "/user/bob") == ("profile", {"name": "bob"})
+
+
+def test_typed_converter_beats_string() -> None:
+    url_map = make(Rule("/x/<name>", endpoint="name"), Rule("/x/<int:id>", endpoint="id"))
+    assert endpoint(url_map, "/x/12") == ("id", {"id": 12})
+    assert endpoint(url_map, "/x/ab") == ("name", {"name": "ab"})
+
+
+def test_specificity_order() -> None:
+    url_map = make(
+        Rule("/<a>", endpoint="one"),
+        Rule("/<a>.<b>", endpoint="two"),
+        Rule("/<a>.json", endpoint="json"),
+        Rule("/<a>/b", endpoint="var_first"),
+        Rule("/a/<b>", endpoint="static_first"),
+        Rule("/<path:p>", endpoint="path"),
+    )
+    assert endpoint(url_map, "/x.json") == ("json", {"a": "x"})
+    assert endpoint(url_map, "/x.y") == ("two", {"a": "x", "b": "y"})
+    assert endpoint(url_map, "/x") == ("one", {"a": "x"})
+    assert endpoint(url_map, "/a/b") == ("static_first", {"b": "b"})
+    assert endpoint(url_map, "/z/b") == ("var_first", {"a": "z"})
+    assert endpoint(url_map, "/z/y/x") == ("path", {"p": "z/y/x"})
+
+
+def test_equal_weight_rules_keep_registration_order() -> None:
+    url_map = make(
+        Rule("/a/<string(minlength=2):x>", endpoint="long"),
+        Rule("/a/<string(length=1):x>", endpoint="short"),
+        Rule("/a/<y>", endpoint="any"),
+    )
+    assert endpoint(url_map, "/a/e") == ("short", {"x": "e"})
+    assert endpoint(url_map, "/a/ee") == ("long", {"x": "ee"})
+
+
+def test_not_found() -> None:
+    url_map = make(Rule("/a", endpoint="a"), Rule("/b/<int:n>", endpoint="b"))
+    for path in ("/", "/c", "/a/x", "/b/x", "", "/b"):
+        with pytest.raises(NotFound):
+            url_map.match(path, "GET")
+    with pytest.raises(NotFound):
+        Map().match("/", "GET")
+
+
+def test_any_method_rule() -> None:
+    url_map = make(Rule("/hook", endpoint="hook"), Rule("/hook/<int:n>", endpoint="n"))
+    assert endpoint(url_map, "/hook", "PATCH") == ("hook", {})
+    assert endpoint(url_map, "/hook/2", "BREW") == ("n", {"n": 2})
+    assert url_map.allowed_methods("/hook") == []
+
+
+def test_head_matches_get() -> None:
+    url_map = make(
+        Rule("/s", endpoint="s", methods=["GET"]),
+        Rule("/d/<x>", endpoint="d", methods=["GET"]),
+    )
+    assert endpoint(url_map, "/s", "HEAD") == ("s", {})
+    assert endpoint(url_map, "/d/1", "HEAD") == ("d", {"x": "1"})
+
+
+def test_same_path_different_methods() -> None:
+    url_map = make(
+        Rule("/item/<int:id>", endpoint="read", methods=["GET"]),
+        Rule("/item/<int:id>", endpoint="update", methods=["PUT"]),
+        Rule("/item/<int:id>", endpoint="again", methods=["GET", "DELETE"]),
+        Rule("/item", endpoint="list", methods=["GET"]),
+        Rule("/item", endpoint="create", methods=["POST"]),
+    )
+    assert endpoint(url_map, "/item/1") == ("read", {"id": 1})
+    assert endpoint(url_map, "/item/1", "PUT") == ("update", {"id": 1})
+    assert endpoint(url_map, "/item/1", "DELETE") == ("again", {"id": 1})
+    assert endpoint(url_map, "/item", "POST") == ("create", {})
+    assert endpoint(url_map, "/item", "HEAD") == ("list", {})
+
+
+def test_any_method_rule_registered_first_wins() -> None:
+    url_map = make(
+        Rule("/s", endpoint="any"),
+        Rule("/s", endpoint="get", methods=["GET"]),
+        Rule("/d/<x>", endpoint="any"),
+        Rule("/d/<x>", endpoint="get", methods=["GET"]),
+    )
+    assert endpoint(url_map, "/s") == ("any", {})
+    assert endpoint(url_map, "/d/1") == ("any", {"x": "1"})
+
+
+def test_method_fallback_to_later_rule() -> None:
+    url_map = make(
+        Rule("/x/<int:id>", endpoint="int_get", methods=["GET"]),
+        Rule("/x/<name>", endpoint="name_post", methods=["POST"]),
+        Rule("/x/12", endpoint="static_delete", methods=["DELETE"]),
+    )
+    assert endpoint(url_map, "/x/12", "POST") == ("name_post", {"name": "12"})
+    assert endpoint(url_map, "/x/12", "GET") == ("int_get", {"id": 12})
+    assert endpoint(url_map, "/x/12", "DELETE") == ("static_delete", {})
+
+
+def test_method_not_allowed_unions_every_matching_rule() -> None:
+    url_map = make(
+        Rule("/x/<name>", endpoint="a", methods=["POST"]),
+        Rule("/x/<int:id>", endpoint="b", methods=["PUT"]),
+        Rule("/x/12", endpoint="c", methods=["DELETE", "GET"]),
+        Rule("/x/<int(max=5):id>", endpoint="d", methods=["PATCH"]),
+        Rule("/y", endpoint="e", methods=["OPTIONS"]),
+    )
+    with pytest.raises(MethodNotAllowed) as info:
+        url_map.match("/x/12", "TRACE")
+    assert info.value.valid_methods == ["DELETE", "GET", "HEAD", "POST", "PUT"]
+    assert ("Allow", "DELETE, GET, HEAD, POST, PUT") in info.value.get_headers()
+    with pytest.raises(MethodNotAllowed) as info:
+        url_map.match("/x/ab", "GET")
+    assert info.value.valid_methods == ["POST"]
+    assert url_map.allowed_methods("/x/12") == ["DELETE", "GET", "HEAD", "POST", "PUT"]
+    assert url_map.allowed_methods("/x/3") == ["PATCH", "POST", "PUT"]
+    assert url_map.allowed_methods("/nothing") == []
+
+
+def test_defaults_merged_into_values() -> None:
+    url_map = make(
+        Rule("/", endpoint="idx", defaults={"page": 1}),
+        Rule("/page/<int:page>", endpoint="idx"),
+        Rule("/u/<name>", endpoint="u", defaults={"tab": "home", "name": "ignored"}),
+    )
+    assert endpoint(url_map, "/") == ("idx", {"page": 1})
+    assert endpoint(url_map, "/page/3") == ("idx", {"page": 3})
+    assert endpoint(url_map, "/u/bob") == ("u", {"tab": "home", "name": "bob"})
+
+
+def test_values_are_decoded_unicode() -> None:
+    url_map = make(Rule("/wiki/<title>", endpoint="w"))
+    assert endpoint(url_map, "/wiki/Café au lait") == ("w", {"title": "Café au lait"})
+
+
+def test_lazy_recompile_after_add() -> None:
+    url_map = make(Rule("/a/<x>", endpoint="a"))
+    assert endpoint(url_map, "/a/new") == ("a", {"x": "new"})
+    url_map.add(Rule("/a/new", endpoint="static"))
+    url_map.add(Rule("/b/<int:n>", endpoint="b"))
+    assert endpoint(url_map, "/a/new") == ("static", {})
+    assert endpoint(url_map, "/b/1") == ("b", {"n": 1})
+    assert url_map.allowed_methods("/b/1") == []
+
+
+def test_allowed_methods_compiles_lazily() -> None:
+    url_map = make(Rule("/a", endpoint="a", methods=["GET"]))
+    assert url_map.allowed_methods("/a") == ["GET", "HEAD"]
+
+
+# --------------------------------------------------------------------------- slashes
+
+
+def test_strict_slash_redirect() -> None:
+    url_map = make(
+        Rule("/docs/", endpoint="docs"),
+        Rule("/u/<name>/", endpoint="user"),
+        Rule("/<page>", endpoint="page"),
+    )
+    with pytest.raises(RequestRedirect) as info:
+        url_map.match("/docs", "GET", "a=1&b=%20")
+    assert info.value.new_url == "/docs/?a=1&b=%20"
+    assert info.value.code == 308
+    with pytest.raises(RequestRedirect) as info:
+        url_map.match("/u/é x", "POST")
+    assert info.value.new_url == "/u/%C3%A9%20x/"
+    assert endpoint(url_map, "/docs/") == ("docs", {})
+    assert endpoint(url_map, "/u/bob/") == ("user", {"name": "bob"})
+
+
+def test_redirect_only_for_allowed_method() -> None:
+    url_map = make(
+        Rule("/a/", endpoint="a", methods=["GET"]),
+        Rule("/u/<n>/", endpoint="u", methods=["POST"]),
+    )
+    for path, method in (("/a", "POST"), ("/u/bob", "GET")):
+        with pytest.raises(NotFound):
+            url_map.match(path, method)
+    with pytest.raises(RequestRedirect):
+        url_map.match("/a", "HEAD")
+
+
+def test_exact_rule_beats_redirect() -> None:
+    url_map = make(Rule("/a/", endpoint="slash"), Rule("/a", endpoint="plain"))
+    assert endpoint(url_map, "/a") == ("plain", {})
+    assert endpoint(url_map, "/a/") == ("slash", {})
+
+
+def test_no_redirect_for_rule_without_slash() -> None:
+    url_map = make(Rule("/a", endpoint="a"), Rule("/b/<x>", endpoint="b"))
+    for path in ("/a/", "/b/x/"):
+        with pytest.raises(NotFound):
+            url_map.match(path, "GET")
+
+
+def test_non_strict_slashes() -> None:
+    url_map = make(
+        Rule("/a/", endpoint="a", strict_slashes=False),
+        Rule("/b", endpoint="b", strict_slashes=False),
+        Rule("/c/<x>/", endpoint="c", strict_slashes=False),
+        Rule("/d/<x>", endpoint="d", strict_slashes=False),
+        Rule("/", endpoint="root", strict_slashes=False),
+    )
+    assert endpoint(url_map, "/a") == ("a", {})
+    assert endpoint(url_map, "/a/") == ("a", {})
+    assert endpoint(url_map, "/b/") == ("b", {})
+    assert endpoint(url_map, "/c/1") == ("c", {"x": "1"})
+    assert endpoint(url_map, "/c/1/") == ("c", {"x": "1"})
+    assert endpoint(url_map, "/d/1/") == ("d", {"x": "1"})
+    assert endpoint(url_map, "/") == ("root", {})
+
+
+def test_map_wide_strict_slashes_off() -> None:
+    url_map = make(Rule("/a/", endpoint="a"), strict_slashes=False)
+    assert endpoint(url_map, "/a") == ("a", {})
+    assert url_map.strict_slashes is False
+
+
+def test_request_redirect_response_parts() -> None:
+    exc = RequestRedirect('/x/?q="<a>"&b=1')
+    assert isinstance(exc, HTTPException)
+    assert isinstance(exc, RoutingException)
+    assert exc.code == 308
+    assert exc.get_headers() == [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Location", '/x/?q="<a>"&b=1'),
+    ]
+    escaped = "/x/?q=&quot;&lt;a&gt;&quot;&amp;b=1"
+    assert exc.get_body() == (
+        "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
+        "<h1>Redirecting...</h1>\n"
+        "<p>You should be redirected automatically to the target URL: "
+        f'<a href="{escaped}">{escaped}</a>. If not, click the link.\n'
+    )
+
+
+def test_request_redirect_get_response() -> None:
+    pytest.importorskip("tray.response")
+    response: Any = RequestRedirect("/docs/").get_response()
+    assert response.status_code == 308
+    assert response.headers["Location"] == "/docs/"
+
+
+# --------------------------------------------------------------------------- many rules
+
+
+def test_combined_regex_with_many_rules() -> None:
+    url_map = Map()
+    for i in range(120):
+        url_map.add(Rule(f"/r{i}/<name>/<int:id>", endpoint=f"r{i}", methods=["GET"]))
+        url_map.add(Rule(f"/api/v{i}/<name>", endpoint=f"v{i}", methods=["GET"]))
+        url_map.add(Rule(f"/api/v{i}/<int:id>", endpoint=f"vi{i}", methods=["POST"]))
+        url_map.add(Rule(f"/<name>/s{i}", endpoint=f"s{i}", methods=["GET"]))
+    for i in (0, 1, 10, 11, 59, 99, 119):
+        assert endpoint(url_map, f"/r{i}/bob/{i}") == (f"r{i}", {"name": "bob", "id": i})
+        assert endpoint(url_map, f"/api/v{i}/x") == (f"v{i}", {"name": "x"})
+        assert endpoint(url_map, f"/api/v{i}/7", "POST") == (f"vi{i}", {"id": 7})
+        assert endpoint(url_map, f"/api/v{i}/7") == (f"v{i}", {"name": "7"})
+        assert endpoint(url_map, f"/zz/s{i}") == (f"s{i}", {"name": "zz"})
+        assert url_map.build(f"r{i}", {"name": "a b", "id": 3}) == f"/r{i}/a%20b/3"
+    with pytest.raises(MethodNotAllowed) as info:
+        url_map.match("/api/v5/x", "POST")
+    assert info.value.valid_methods == ["GET", "HEAD"]
+    with pytest.raises(NotFound):
+        url_map.match("/r120/bob/1", "GET")
+
+
+def test_small_and_large_buckets_agree() -> None:
+    small = Map()
+    large = Map()
+    for url_map, count in ((small, 2), (large, 30)):
+        for i in range(count):
+            url_map.add(Rule(f"/b/x{i}/<int:n>", endpoint=f"x{i}"))
+        url_map.add(Rule("/b/<name>/<int:n>", endpoint="name"))
+        url_map.add(Rule("/b/<name>/<int(max=3):n>/<path:rest>", endpoint="rest"))
+    for url_map in (small, large):
+        assert endpoint(url_map, "/b/x1/5") == ("x1", {"n": 5})
+        assert endpoint(url_map, "/b/q/5") == ("name", {"name": "q", "n": 5})
+        assert endpoint(url_map, "/b/q/2/a/b") == ("rest", {"name": "q", "n": 2, "rest": "a/b"})
+        with pytest.raises(NotFound):
+            url_map.match("/b/q/9/a", "GET")
+
+
+# --------------------------------------------------------------------------- building
+
+
+def test_build_static_and_dynamic() -> None:
+    url_map = make(
+        Rule("/", endpoint="index"),
+        Rule("/user/<username>", endpoint="profile"),
+        Rule("/search", endpoint="search"),
+    )
+    assert url_map.build("index") == "/"
+    assert url_map.build("index", {}) == "/"
+    assert url_map.build("profile", {"username": "bob"}) == "/user/bob"
+    assert url_map.build("profile", {"username": "a b/c?d&é"}) == "/user/a%20b/c%3Fd&%C3%A9"
+    assert url_map.build("profile", {"username": "Zoë"}) == "/user/Zo%C3%AB"
+
+
+def test_build_query_string() -> None:
+    url_map = make(Rule("/search", endpoint="search"), Rule("/u/<name>", endpoint="u"))
+    assert url_map.build("search", {"q": "flask tray", "page": 2}) == "/search?q=flask+tray&page=2"
+    assert url_map.build("search", {"b": 1, "a": 2}) == "/search?b=1&a=2"
+    assert (
+        url_map.build("search", {"q": ["a", None, "b"], "z": None, "a": "x&y=z é+/?#%"})
+        == "/search?q=a&q=b&a=x%26y%3Dz+%C3%A9%2B/?%23%25"
+    )
+    assert (
+        url_map.build("search", {"t": ("x", "y"), "n": True, "e": []}) == "/search?t=x&t=y&n=True"
+    )
+    assert url_map.build("search", {"s": {"only"}}) == "/search?s=only"
+    assert url_map.build("search", {"q": "x"}, append_unknown=False) == "/search"
+    assert url_map.build("u", {"name": "n", "k": "v"}) == "/u/n?k=v"
+    assert url_map.build("u", {"name": "n"}) == "/u/n"
+
+
+def test_build_none_values_count_as_missing() -> None:
+    url_map = make(Rule("/u/<name>", endpoint="u"))
+    with pytest.raises(BuildError) as info:
+        url_map.build("u", {"name": None})
+    assert str(info.value) == (
+        "Could not build url for endpoint 'u'. Did you forget to specify values ['name']?"
+    )
+
+
+def test_build_picks_rule_by_values_and_defaults() -> None:
+    url_map = make(
+        Rule("/page/<int:page>", endpoint="idx"),
+        Rule("/", endpoint="idx", defaults={"page": 1}),
+    )
+    assert url_map.build("idx") == "/"
+    assert url_map.build("idx", {"page": 1}) == "/"
+    assert url_map.build("idx", {"page": 2}) == "/page/2"
+    assert url_map.build("idx", {"page": 1, "q": "x"}) == "/?q=x"
+
+
+def test_build_default_fills_variable() -> None:
+    url_map = make(Rule("/lang/<code>", endpoint="lang", defaults={"code": "en"}))
+    assert url_map.build("lang") == "/lang/en"
+    assert url_map.build("lang", {"code": "en"}) == "/lang/en"
+    with pytest.raises(BuildError) as info:
+        url_map.build("lang", {"code": "de"})
+    assert str(info.value) == (
+        "Could not build url for endpoint 'lang' with values ['code']. The values conflict with"
+        " the defaults of its rules: '/lang/<code>' has defaults {'code': 'en'}."
+    )
+
+
+def test_build_multiple_rules_and_method() -> None:
+    url_map = make(
+        Rule("/items", endpoint="items", methods=["GET"]),
+        Rule("/items/new", endpoint="items", methods=["POST"]),
+        Rule("/items/<int:id>", endpoint="items", methods=["PUT"]),
+    )
+    assert url_map.build("items", {"id": 4}) == "/items/4"
+    assert url_map.build("items", {}) == "/items"
+    assert url_map.build("items", {}, method="POST") == "/items/new"
+    assert url_map.build("items", {}, method="HEAD") == "/items"
+    assert url_map.build("items", {"id": 4}, method="GET") == "/items?id=4"
+
+
+def test_build_error_unknown_endpoint() -> None:
+    url_map = make(Rule("/u/<username>", endpoint="profile"), Rule("/x", endpoint=None))
+    with pytest.raises(BuildError) as info:
+        url_map.build("profil", {"username": "x"})
+    err = info.value
+    assert isinstance(err, LookupError)
+    assert isinstance(err, RoutingException)
+    assert (err.endpoint, err.values, err.method) == ("profil", {"username": "x"}, None)
+    assert str(err) == (
+        "Could not build url for endpoint 'profil' with values ['username']."
+        " Did you mean 'profile' instead?"
+    )
+    with pytest.raises(BuildError) as info:
+        url_map.build("zzz")
+    assert str(info.value) == (
+        "Could not build url for endpoint 'zzz'. No rule has this endpoint; check its name or"
+        " register a rule for it."
+    )
+
+
+def test_build_error_missing_values() -> None:
+    url_map = make(
+        Rule("/u/<username>", endpoint="profile"),
+        Rule("/a/<x>/<y>/<z>", endpoint="a"),
+        Rule("/a/<x>/<y>", endpoint="a"),
+    )
+    with pytest.raises(BuildError) as info:
+        url_map.build("profile")
+    assert str(info.value) == (
+        "Could not build url for endpoint 'profile'. Did you forget to specify values ['username']?"
+    )
+    with pytest.raises(BuildError) as info:
+        url_map.build("a", {"x": 1})
+    assert str(info.value) == (
+        "Could not build url for endpoint 'a' with values ['x']. Did you forget to specify"
+        " values ['y']?"
+    )
+
+
+def test_build_error_method() -> None:
+    url_map = make(
+        Rule("/u/<username>", endpoint="profile", methods=["GET"]),
+        Rule("/u/<username>/x", endpoint="profile", methods=["PATCH"]),
+        Rule("/p/<a>", endpoint="p", methods=["GET"]),
+        Rule("/p/<a>/<b>", endpoint="p", methods=["POST"]),
+    )
+    with pytest.raises(BuildError) as info:
+        url_map.build("profile", {"username": "x"}, method="POST")
+    assert info.value.method == "POST"
+    assert str(info.value) == (
+        "Could not build url for endpoint 'profile' ('POST') with values ['username']."
+        " Did you mean to use methods ['GET', 'HEAD', 'PATCH']?"
+    )
+    with pytest.raises(BuildError) as info:
+        url_map.build("p", {"a": 1}, method="POST")
+    assert str(info.value) == (
+        "Could not build url for endpoint 'p' ('POST') with values ['a']. Did you forget to"
+        " specify values ['b']?"
+    )
+
+
+def test_build_error_default_message() -> None:
+    err = BuildError("ep", {"b": 1, "a": 2}, "GET")
+    assert str(err) == "Could not build url for endpoint 'ep' ('GET') with values ['a', 'b']."
+    assert str(BuildError("ep", None, None)) == "Could not build url for endpoint 'ep'."
+
+
+def test_build_rejected_value_falls_through_to_next_rule() -> None:
+    url_map = make(
+        Rule("/n/<int:v>", endpoint="v"),
+        Rule("/s/<v>", endpoint="v"),
+    )
+    assert url_map.build("v", {"v": 5}) == "/n/5"
+    assert url_map.build("v", {"v": "abc"}) == "/s/abc"
+
+
+def test_int_build_rejects_non_numbers() -> None:
+    url_map = make(Rule("/n/<int:v>", endpoint="v"))
+    with pytest.raises(BuildError) as info:
+        url_map.build("v", {"v": "abc"})
+    assert str(info.value) == (
+        "Could not build url for endpoint 'v' with values ['v']. Rule '/n/<int:v>' rejected a"
+        " value: invalid literal for int() with base 10: 'abc'."
+    )
