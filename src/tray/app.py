@@ -6,9 +6,13 @@ ends in a ``Response``. The WSGI writer (``wsgi.py``) and the ASGI adapter only 
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import logging
 import os
 import sys
+import threading
+from types import CoroutineType
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import quote
@@ -30,8 +34,10 @@ from .request import Request
 from .response import Response
 from .routing import Map, RequestRedirect, Rule
 from .wsgi import write_wsgi
+from .concurrency import run_sync
 
 if TYPE_CHECKING:
+    from .asgi import ASGIAdapter
     from .testing import TrayClient
     from .types import (
         AfterRequestCallable,
@@ -54,7 +60,7 @@ def _find_root_path(import_name: str) -> str:
     module = sys.modules.get(import_name)
     path = getattr(module, "__file__", None)
     if path:
-        return os.path.dirname(os.path.abspath(path))
+        return os.path.dirname(os.path.abspath(str(path)))
     return os.getcwd()
 
 
@@ -95,7 +101,14 @@ class Tray:
         self.url_default_functions: list[Callable[[str, dict[str, Any]], None]] = []
         self.url_value_preprocessors: list[Callable[[str | None, dict[str, Any] | None], None]] = []
         # {code or None: {exception class: handler}}, searched most specific first.
-        self.error_handler_spec: dict[int | None, dict[type[BaseException], ErrorHandlerCallable]] = {}
+        self.error_handler_spec: dict[
+            int | None, dict[type[BaseException], ErrorHandlerCallable]
+        ] = {}
+        self.before_serving_funcs: list[Callable[[], Any]] = []
+        self.after_serving_funcs: list[Callable[[], Any]] = []
+        self._serving_started = False
+        self._serving_lock = threading.Lock()
+        self._asgi: ASGIAdapter | None = None
         self._logger: logging.Logger | None = None
 
     # -- identity and settings --------------------------------------------------------------
@@ -105,7 +118,7 @@ class Tray:
         if self.import_name == "__main__":
             path = getattr(sys.modules["__main__"], "__file__", None)
             if path:
-                return os.path.splitext(os.path.basename(path))[0]
+                return os.path.splitext(os.path.basename(str(path)))[0]
         return self.import_name
 
     @property
@@ -248,6 +261,53 @@ class Tray:
         self.teardown_appcontext_funcs.append(f)
         return f
 
+    def before_serving(self, f: F) -> F:
+        """Run ``f()`` (sync or async) once before the first request is served.
+
+        Under ASGI it runs on lifespan startup; under WSGI, in each worker process, just before
+        that worker's first request.
+        """
+        self.before_serving_funcs.append(f)
+        return f
+
+    def after_serving(self, f: F) -> F:
+        """Run ``f()`` once when serving ends (ASGI lifespan shutdown; WSGI: at process exit)."""
+        self.after_serving_funcs.append(f)
+        return f
+
+    def _start_serving_wsgi(self) -> None:
+        with self._serving_lock:
+            if self._serving_started:
+                return
+            with self.app_context():
+                for func in self.before_serving_funcs:
+                    _resolve(func())
+            if self.after_serving_funcs:
+                atexit.register(self._stop_serving_wsgi)
+            self._serving_started = True
+
+    def _stop_serving_wsgi(self) -> None:
+        with self.app_context():
+            for func in self.after_serving_funcs:
+                _resolve(func())
+
+    async def _run_serving_hooks_async(self, funcs: list[Callable[[], Any]]) -> None:
+        with self.app_context():
+            for func in funcs:
+                rv = func()
+                if rv.__class__ is CoroutineType:
+                    await rv
+
+    @property
+    def asgi(self) -> ASGIAdapter:
+        """The ASGI 3 application for this app: ``uvicorn module:app.asgi``."""
+        adapter = self._asgi
+        if adapter is None:
+            from .asgi import ASGIAdapter
+
+            adapter = self._asgi = ASGIAdapter(self)
+        return adapter
+
     def url_defaults(self, f: F) -> F:
         self.url_default_functions.append(f)
         return f
@@ -325,13 +385,13 @@ class Tray:
         if exc is None:
             exc = sys.exc_info()[1]
         for func in reversed(self.teardown_request_funcs):
-            func(exc)
+            _resolve(func(exc))
 
     def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
         if exc is None:
             exc = sys.exc_info()[1]
         for func in reversed(self.teardown_appcontext_funcs):
-            func(exc)
+            _resolve(func(exc))
 
     # -- handling a request -----------------------------------------------------------------
 
@@ -356,6 +416,8 @@ class Tray:
 
     def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
         """The WSGI application itself; ``app.wsgi_app`` is what middleware wraps."""
+        if not self._serving_started:
+            self._start_serving_wsgi()
         request = self._make_request(environ)
         ctx = RequestContext(self, request)
         token = _cv_ctx.set(ctx)
@@ -373,7 +435,7 @@ class Tray:
                 raise
             # A stream_with_context body keeps the context; its close() tears it down.
             deferred = ctx._streaming and response.response.__class__ is _ContextStream
-            return write_wsgi(response, request.method, start_response)
+            return write_wsgi(response, request.method, start_response, self.logger)
         finally:
             ctx._tokens.pop()
             try:
@@ -390,10 +452,10 @@ class Tray:
         # PERF: requests with no teardown callbacks and no files skip all of this.
         if self.teardown_request_funcs:
             for func in reversed(self.teardown_request_funcs):
-                func(error)
+                _resolve(func(error))
         if ctx._parent is None and self.teardown_appcontext_funcs:
             for func in reversed(self.teardown_appcontext_funcs):
-                func(error)
+                _resolve(func(error))
         request = ctx.request
         if request is not None and request._files:
             request.close()
@@ -401,22 +463,30 @@ class Tray:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
         return self.wsgi_app(environ, start_response)
 
-    def full_dispatch_request(self, ctx: RequestContext) -> Response:
-        """Route, run the before hooks, the view and the after hooks, handling HTTP errors."""
+    def full_dispatch_request(
+        self, ctx: RequestContext, matched: tuple[Rule, dict[str, Any]] | None = None
+    ) -> Response:
+        """Route, run the before hooks, the view and the after hooks, handling HTTP errors.
+
+        ``matched`` is a routing result the caller already has (the ASGI adapter routes on the
+        loop before handing a sync view to a worker thread).
+        """
         request = ctx.request
         assert request is not None
+        rv: Any = None
         try:
-            rv = None
             try:
-                rule, args = self.url_map.match(
-                    request.path, request.method, request.environ.get("QUERY_STRING", "")
-                )
+                if matched is None:
+                    matched = self.url_map.match(
+                        request.path, request.method, request.environ.get("QUERY_STRING", "")
+                    )
             except HTTPException:
                 if self.before_request_funcs or self.url_value_preprocessors:
                     rv = self.preprocess_request(request)
                 if rv is None:
                     raise
             else:
+                rule, args = matched
                 request.url_rule = rule
                 request.view_args = args
                 if self.before_request_funcs or self.url_value_preprocessors:
@@ -425,9 +495,64 @@ class Tray:
                     if request.method == "OPTIONS" and rule.provide_automatic_options:
                         return self.finalize_request(self.make_default_options_response())
                     rv = self.view_functions[rule.endpoint](**args)
+                    # PERF: one class check; an async view's coroutine runs on this thread's loop.
+                    if rv.__class__ is CoroutineType:
+                        rv = run_sync(rv)
         except Exception as e:
             rv = self.handle_user_exception(e)
         return self.finalize_request(rv)
+
+    async def full_dispatch_request_async(
+        self, ctx: RequestContext, adapter: ASGIAdapter
+    ) -> Response:
+        """The ASGI flow: async views run on the loop, sync ones in the adapter's thread pool."""
+        request = ctx.request
+        assert request is not None
+        try:
+            matched = self.url_map.match(
+                request.path, request.method, request.environ.get("QUERY_STRING", "")
+            )
+        except HTTPException:
+            if self.before_request_funcs or self.url_value_preprocessors or self.error_handler_spec:
+                # User code will run (hooks, handlers): keep it off the loop.
+                return await adapter.run_sync(self.full_dispatch_request, ctx)  # type: ignore[no-any-return]
+            return self.full_dispatch_request(ctx)
+        rule, args = matched
+        view = self.view_functions[rule.endpoint]
+        if not _is_coroutine_function(view):
+            return await adapter.run_sync(self.full_dispatch_request, ctx, matched)  # type: ignore[no-any-return]
+        request.url_rule = rule
+        request.view_args = args
+        rv: Any = None
+        try:
+            if self.before_request_funcs or self.url_value_preprocessors:
+                for processor in self.url_value_preprocessors:
+                    processor(request.endpoint, request.view_args)
+                for func in self.before_request_funcs:
+                    rv = func()
+                    if rv.__class__ is CoroutineType:
+                        rv = await rv
+                    if rv is not None:
+                        break
+            if rv is None:
+                rv = await view(**args)
+        except Exception as e:
+            rv = self.handle_user_exception(e, resolve=False)
+            if rv.__class__ is CoroutineType:
+                rv = await rv
+        response = self.make_response(rv)
+        ctx_funcs = ctx._after_request_functions
+        for func in [*(ctx_funcs or ()), *reversed(self.after_request_funcs)]:
+            result = func(response)
+            if result.__class__ is CoroutineType:
+                result = await result
+            if result is None:
+                raise TypeError(
+                    f"after_request hook {func.__qualname__} returned None; it must return"
+                    " the response it was given (or a new one)"
+                )
+            response = result
+        return response
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Call the view for the current request (routing already done); Flask's hook point."""
@@ -439,7 +564,8 @@ class Tray:
         assert rule is not None
         if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
             return self.make_default_options_response()
-        return self.view_functions[rule.endpoint](**(request.view_args or {}))
+        rv: Any = self.view_functions[rule.endpoint](**(request.view_args or {}))
+        return rv  # type: ignore[no-any-return]
 
     def preprocess_request(self, request: Request | None = None) -> ResponseReturnValue | None:
         if request is None:
@@ -448,9 +574,9 @@ class Tray:
         for processor in self.url_value_preprocessors:
             processor(request.endpoint, request.view_args)
         for func in self.before_request_funcs:
-            rv = func()
+            rv: Any = _resolve(func())
             if rv is not None:
-                return rv
+                return rv  # type: ignore[no-any-return]
         return None
 
     def finalize_request(
@@ -470,9 +596,9 @@ class Tray:
         funcs = getattr(ctx, "_after_request_functions", None)
         if funcs:
             for func in funcs:
-                response = func(response)
+                response = _resolve(func(response))
         for func in reversed(self.after_request_funcs):
-            response = func(response)
+            response = _resolve(func(response))
             if response is None:
                 raise TypeError(
                     f"after_request hook {func.__qualname__} returned None; it must return"
@@ -515,22 +641,32 @@ class Tray:
             return isinstance(e, HTTPException) and e.code == 400
         return False
 
-    def handle_http_exception(self, e: HTTPException) -> HTTPException | ResponseReturnValue:
+    def handle_http_exception(
+        self, e: HTTPException, resolve: bool = True
+    ) -> HTTPException | ResponseReturnValue:
         if e.code is None or isinstance(e, RequestRedirect):
             return e
         handler = self._find_error_handler(e)
         if handler is None:
             return e
-        return handler(e)  # type: ignore[return-value]
+        rv: Any = handler(e)
+        return _resolve(rv) if resolve else rv  # type: ignore[no-any-return]
 
-    def handle_user_exception(self, e: Exception) -> HTTPException | ResponseReturnValue:
-        """Handle an exception from routing, hooks or the view with a registered handler."""
+    def handle_user_exception(
+        self, e: Exception, resolve: bool = True
+    ) -> HTTPException | ResponseReturnValue:
+        """Handle an exception from routing, hooks or the view with a registered handler.
+
+        An async handler's coroutine is run here unless ``resolve`` is False (the ASGI flow
+        awaits it instead).
+        """
         if isinstance(e, HTTPException) and not self.trap_http_exception(e):
-            return self.handle_http_exception(e)
+            return self.handle_http_exception(e, resolve)
         handler = self._find_error_handler(e)
         if handler is None:
             raise e
-        return handler(e)  # type: ignore[return-value]
+        rv: Any = handler(e)
+        return _resolve(rv) if resolve else rv  # type: ignore[no-any-return]
 
     def handle_exception(self, e: Exception) -> Response:
         """An error no handler took: log it and answer 500 (or re-raise when propagating)."""
@@ -542,7 +678,7 @@ class Tray:
         self.log_exception(e)
         server_error = InternalServerError(original_exception=e)
         handler = self._find_error_handler(server_error)
-        rv: Any = server_error if handler is None else handler(server_error)
+        rv: Any = server_error if handler is None else _resolve(handler(server_error))
         return self.finalize_request(rv, from_error_handler=True)
 
     def log_exception(self, e: BaseException) -> None:
@@ -723,6 +859,25 @@ def make_redirect(response_class: type[Response], location: str, code: int = 302
     return response
 
 
+def _resolve(rv: Any) -> Any:
+    """The value of a hook or handler call; an async one's coroutine is run to completion."""
+    return run_sync(rv) if rv.__class__ is CoroutineType else rv
+
+
+# PERF: whether a view is a coroutine function is asked once per function, then remembered.
+_coroutine_functions: dict[Callable[..., Any], bool] = {}
+
+
+def _is_coroutine_function(func: Callable[..., Any]) -> bool:
+    try:
+        return _coroutine_functions[func]
+    except KeyError:
+        result = _coroutine_functions[func] = asyncio.iscoroutinefunction(func)
+        return result
+    except TypeError:  # unhashable callable
+        return asyncio.iscoroutinefunction(func)
+
+
 def _is_async_iterable(value: object) -> bool:
     return hasattr(value, "__aiter__")
 
@@ -730,4 +885,3 @@ def _is_async_iterable(value: object) -> bool:
 def _short_repr(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-

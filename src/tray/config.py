@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import types
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -33,7 +34,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
 class Config(dict[str, Any]):
     """Settings dict; only UPPER-CASE names are loaded from objects and files."""
 
-    def __init__(self, root_path: str | os.PathLike[str] = ".", defaults: dict[str, Any] | None = None):
+    def __init__(
+        self, root_path: str | os.PathLike[str] = ".", defaults: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(defaults or {})
         self.root_path = os.fspath(root_path)
 
@@ -47,13 +50,7 @@ class Config(dict[str, Any]):
     def from_object(self, obj: object | str) -> None:
         """Load the UPPER-CASE attributes of an object, or of a module named by dotted path."""
         if isinstance(obj, str):
-            import importlib
-
-            module_name, _, attr = obj.rpartition(":") if ":" in obj else (obj, "", "")
-            target: Any = importlib.import_module(module_name)
-            if attr:
-                target = getattr(target, attr)
-            obj = target
+            obj = _import_string(obj)
         for key in dir(obj):
             if key.isupper():
                 self[key] = getattr(obj, key)
@@ -73,20 +70,37 @@ class Config(dict[str, Any]):
         self.from_object(module)
         return True
 
-    def from_prefixed_env(self, prefix: str = "TRAY") -> bool:
-        """Load ``{prefix}_NAME`` environment variables, parsing JSON values where they parse."""
-        from . import json as _json
+    def from_prefixed_env(
+        self, prefix: str = "TRAY", *, loads: Callable[[str], Any] | None = None
+    ) -> bool:
+        """Load ``{prefix}_NAME`` environment variables, parsing JSON values where they parse.
 
+        ``{prefix}_A__B`` sets ``config["A"]["B"]`` (creating the dict ``A`` if missing).
+        """
+        if loads is None:
+            from . import json as _json
+
+            loads = _json.loads
         start = f"{prefix}_"
         for key in sorted(os.environ):
             if not key.startswith(start):
                 continue
             raw = os.environ[key]
             try:
-                value: Any = _json.loads(raw)
-            except ValueError:
+                value: Any = loads(raw)
+            except Exception:
                 value = raw
-            self[key[len(start) :]] = value
+            name = key[len(start) :]
+            if "__" not in name:
+                self[name] = value
+                continue
+            current: dict[str, Any] = self
+            *parts, tail = name.split("__")
+            for part in parts:
+                if part not in current:
+                    current[part] = {}
+                current = current[part]
+            current[tail] = value
         return True
 
     def get_namespace(
@@ -102,3 +116,26 @@ class Config(dict[str, Any]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {dict.__repr__(self)}>"
+
+
+def _import_string(name: str) -> Any:
+    """Import ``module``, ``module:attr`` or ``module.attr`` (``"settings.ProductionConfig"``)."""
+    import importlib
+
+    if ":" in name:
+        module_name, _, attr = name.partition(":")
+        target: Any = importlib.import_module(module_name)
+        for part in attr.split("."):
+            target = getattr(target, part)
+        return target
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        module_name, _, attr = name.rpartition(".")
+        if not module_name or error.name != name:
+            raise
+    module = importlib.import_module(module_name)
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        raise ImportError(f"module {module_name!r} has no attribute {attr!r}") from None

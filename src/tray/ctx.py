@@ -108,7 +108,7 @@ class RequestContext(AppContext):
 
     def __init__(self, app: Tray, request: Request) -> None:
         self.app = app
-        self.request = request  # type: ignore[misc]
+        self.request = request
         self._g = None
         self._tokens = []
         self._after_request_functions: list[Callable[[Response], Response]] | None = None
@@ -144,6 +144,7 @@ class RequestContext(AppContext):
 
     def __repr__(self) -> str:
         request = self.request
+        assert request is not None
         return f"<{type(self).__name__} {request.url!r} [{request.method}] of {self.app.name}>"
 
 

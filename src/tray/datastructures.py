@@ -170,7 +170,7 @@ class Headers:
         if not isinstance(key, str):
             return False
         ikey = key.lower()
-        for name, _ in self._list:  # PERF: a plain loop beats any() with a generator
+        for name, _ in self._list:  # noqa: SIM110 - PERF: a plain loop beats any(genexpr)
             if name.lower() == ikey:
                 return True
         return False
@@ -249,7 +249,10 @@ class Headers:
         for i, (k, _) in enumerate(lst):
             if k.lower() == ikey:
                 lst[i] = item
-                lst[i + 1 :] = [t for t in lst[i + 1 :] if t[0].lower() != ikey]
+                # PERF: delete later duplicates in place (rare) instead of rebuilding the tail.
+                for j in range(len(lst) - 1, i, -1):
+                    if lst[j][0].lower() == ikey:
+                        del lst[j]
                 return
         lst.append(item)
 

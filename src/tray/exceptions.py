@@ -188,7 +188,9 @@ class MethodNotAllowed(HTTPException):
 
 class NotAcceptable(HTTPException):
     code = 406
-    description = "The resource cannot produce a response in a form the request's Accept headers allow."
+    description = (
+        "The resource cannot produce a response in a form the request's Accept headers allow."
+    )
 
 
 class RequestTimeout(HTTPException):
@@ -334,7 +336,7 @@ class InternalServerError(HTTPException):
         self.original_exception = original_exception
 
 
-class NotImplemented(HTTPException):  # noqa: A001 - Werkzeug's name, kept for compatibility
+class NotImplemented(HTTPException):  # Werkzeug's name (shadows the builtin), kept for Flask code
     code = 501
     description = "The server does not support the action requested."
 

@@ -67,7 +67,11 @@ def url_for(
     )
 
 
-def redirect(location: str, code: int = 302, Response: type[Response] | None = None) -> Response:  # noqa: N803 - Flask's parameter name
+def redirect(
+    location: str,
+    code: int = 302,
+    Response: type[Response] | None = None,  # Flask's parameter name
+) -> Response:
     """A response that sends the client to ``location`` (302 Found by default)."""
     from .app import make_redirect
     from .response import Response as _Response

@@ -9,14 +9,16 @@ scope), so this module knows nothing about servers.
 from __future__ import annotations
 
 import io
+import re
 from typing import IO, TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, unquote_to_bytes
 
 from . import json as _json
 from .datastructures import (
     CombinedMultiDict,
     EnvironHeaders,
     FileStorage,
+    Headers,
     ImmutableMultiDict,
 )
 from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
@@ -121,9 +123,12 @@ class Request:
 
     @property
     def full_path(self) -> str:
-        """Path and query string: ``/search?q=tray`` (``/search?`` with no query, as Flask)."""
+        """Path and query string: ``/search?q=tray`` (``/search?`` with no query, as Flask).
+
+        Like ``path`` it is relative to the mount point: ``script_root`` is not included.
+        """
         query = self.environ.get("QUERY_STRING", "")
-        return f"{self.script_root}{self.path}?{_wsgi_decode(query)}"
+        return f"{self.path}?{_wsgi_decode(query)}"
 
     @property
     def scheme(self) -> str:
@@ -151,17 +156,19 @@ class Request:
 
     @property
     def url_root(self) -> str:
-        return f"{self.scheme}://{self.host}{_quote_path(self.script_root)}/"
+        """Scheme, host and mount point, as an IRI (``http://localhost/sub/``)."""
+        return f"{self.scheme}://{self.host}{_iri_path(self.script_root)}/"
 
     @property
     def base_url(self) -> str:
-        """The URL without the query string."""
-        return f"{self.scheme}://{self.host}{_quote_path(self.script_root + self.path)}"
+        """The URL without the query string, as an IRI (non-ASCII text kept, as Flask)."""
+        return f"{self.scheme}://{self.host}{_iri_path(self.script_root + self.path)}"
 
     @property
     def url(self) -> str:
+        """The full URL, as an IRI: ``http://localhost/café?q=a%20b``."""
         query = self.environ.get("QUERY_STRING", "")
-        return self.base_url + (f"?{query}" if query else "")
+        return self.base_url + (f"?{_iri_query(query)}" if query else "")
 
     @property
     def args(self) -> ImmutableMultiDict[str, str]:
@@ -335,7 +342,7 @@ class Request:
                     filename=part.filename,
                     name=part.name,
                     content_type=part.content_type,
-                    headers=part.headers,
+                    headers=Headers(part.headers),
                 ),
             )
             for name, part in files
@@ -407,5 +414,43 @@ class Request:
         return f"<{type(self).__name__} {self.url!r} [{self.method}]>"
 
 
-def _quote_path(path: str) -> str:
-    return path if path.isascii() and " " not in path else quote(path, safe="/%!$&'()*+,:;=@~")
+# Characters left as they are when a URL is rebuilt (WHATWG path / query percent-encode sets).
+_PATH_SAFE = "!$&'()*+,/:;=@%~"
+_QUERY_SAFE = "!$&'()*+,/:;=?@%~"
+# Percent-escapes that stay escaped in the IRI: controls, space, '%', DEL, and delimiters.
+_ALWAYS_ESCAPED = frozenset(chr(c) for c in (*range(0x21), 0x25, 0x7F))
+_KEEP_IN_PATH = _ALWAYS_ESCAPED | frozenset("/?#")
+_KEEP_IN_QUERY = _ALWAYS_ESCAPED | frozenset("&=+#")
+_ESCAPE_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _unescape_iri(uri: str, keep: frozenset[str]) -> str:
+    """Decode percent-escapes of valid UTF-8 text, leaving ``keep`` and invalid bytes escaped."""
+
+    def decode(match: re.Match[str]) -> str:
+        text = unquote_to_bytes(match.group()).decode("utf-8", "surrogateescape")
+        out = []
+        for char in text:
+            code = ord(char)
+            if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8
+                out.append(f"%{code - 0xDC00:02X}")
+            elif char in keep:
+                out.append(f"%{code:02X}")
+            else:
+                out.append(char)
+        return "".join(out)
+
+    return _ESCAPE_RUN.sub(decode, uri) if "%" in uri else uri
+
+
+def _iri_path(path: str) -> str:
+    # PERF: plain ASCII paths (nearly all) need no quoting at all.
+    if path.isascii() and path.isprintable() and " " not in path and "%" not in path:
+        return path
+    return _unescape_iri(quote(path, safe=_PATH_SAFE), _KEEP_IN_PATH)
+
+
+def _iri_query(query: str) -> str:
+    """``QUERY_STRING`` (a latin-1 WSGI string) as the query part of an IRI."""
+    raw = query.encode("latin-1", "replace")
+    return _unescape_iri(quote(raw, safe=_QUERY_SAFE), _KEEP_IN_QUERY)

@@ -27,6 +27,21 @@ if TYPE_CHECKING:
 __all__ = ["Response"]
 
 _HEAD_OR_EMPTY_STATUS = frozenset({204, 304})
+_CONTENT_LENGTH_ONLY = frozenset({"content-length"})
+#: Entity headers a 304 must not carry (Werkzeug's ``remove_entity_headers``; Expires and
+#: Content-Location are kept).
+_NOT_MODIFIED_DROPPED = frozenset(
+    {
+        "allow",
+        "content-encoding",
+        "content-language",
+        "content-length",
+        "content-md5",
+        "content-range",
+        "content-type",
+        "last-modified",
+    }
+)
 
 
 def _is_json_mimetype(mimetype: str) -> bool:
@@ -221,7 +236,7 @@ class Response:
         """The whole body; a streamed body is consumed and buffered first (as Werkzeug does)."""
         if not self.is_sequence:
             self.response = list(self.iter_encoded())
-        data = b"".join(_encode(chunk) for chunk in self.response)
+        data = b"".join(encode_chunk(chunk) for chunk in self.response)
         return data.decode(self.charset) if as_text else data
 
     def set_data(self, value: str | bytes | bytearray) -> None:
@@ -247,7 +262,7 @@ class Response:
     def iter_encoded(self) -> Iterator[bytes]:
         """The body as ``bytes`` chunks, encoding ``str`` chunks as UTF-8."""
         for chunk in self.response:
-            yield _encode(chunk)
+            yield encode_chunk(chunk)
 
     @property
     def is_json(self) -> bool:
@@ -369,9 +384,12 @@ class Response:
         hlist = self._hlist
         code = self._status_code
         if code in _HEAD_OR_EMPTY_STATUS or code < 200:
-            # RFC 9110 §8.6: no Content-Length on 1xx and 204; 304 keeps what GET would send.
-            if code != 304 and _has(hlist, "content-length"):
-                hlist[:] = [(n, v) for n, v in hlist if n.lower() != "content-length"]
+            # RFC 9110 §8.6: no Content-Length on 1xx and 204. A 304 describes the GET response
+            # it stands for, not its own (empty) body: its entity headers would mislead caches
+            # ("Content-Length: 0"), so they go, as in Werkzeug (Expires stays).
+            drop = _NOT_MODIFIED_DROPPED if code == 304 else _CONTENT_LENGTH_ONLY
+            if any(n.lower() in drop for n, _ in hlist):
+                hlist[:] = [(n, v) for n, v in hlist if n.lower() not in drop]
             return hlist
         body = self.response
         if (
@@ -379,7 +397,7 @@ class Response:
             and type(body) is list
             and not _has(hlist, "content-length")
         ):
-            hlist.append(("Content-Length", str(sum(len(_encode(c)) for c in body))))
+            hlist.append(("Content-Length", str(sum(len(encode_chunk(c)) for c in body))))
         return hlist
 
     def body_allowed(self, method: str) -> bool:
@@ -389,12 +407,13 @@ class Response:
 
     def __repr__(self) -> str:
         if self.is_sequence:
-            size = sum(len(_encode(c)) for c in self.response)
+            size = sum(len(encode_chunk(c)) for c in self.response)
             return f"<{type(self).__name__} {size} bytes [{self._status}]>"
         return f"<{type(self).__name__} streamed [{self._status}]>"
 
 
-def _encode(chunk: Any) -> bytes:
+def encode_chunk(chunk: Any) -> bytes:
+    """A body chunk as bytes (``str`` chunks are UTF-8); anything else is a clear error."""
     if type(chunk) is bytes:
         return chunk
     if isinstance(chunk, str):
@@ -443,4 +462,3 @@ def _default_content_type_of(cls: type[Response]) -> str | None:
         value = None if mimetype is None else get_content_type(mimetype, cls.charset)
         _content_type_cache[cls] = value
         return value
-

@@ -304,7 +304,7 @@ def parse_converter_args(argstr: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
         match = _ARG_RE.match(argstr, pos)
         if match is None or match.end() == pos:
             raise ValueError(
-                f"cannot parse converter argument {argstr[pos:]!r}: write values like"
+                f"cannot parse converter argument {argstr[pos:].strip()!r}: write values like"
                 " 1, 2.5, True, name or 'quoted string', optionally as key=value"
             )
         value = _pythonize(match.group("value"))
@@ -460,10 +460,7 @@ class Rule:
             if isinstance(part, str):
                 regex_parts.append(re.escape(part))
                 plain_parts.append(re.escape(part))
-                if build and isinstance(build[-1], str):
-                    build[-1] += part
-                else:
-                    build.append(part)
+                build.append(part)
             else:
                 conv = self._converters[part[0]]
                 regex_parts.append(f"({conv.regex})")
@@ -701,7 +698,7 @@ class Map:
     def iter_rules(self, endpoint: Any = None) -> Iterator[Rule]:
         if endpoint is None:
             return iter(self._rules)
-        return iter(self._rules_by_endpoint.get(endpoint, ()))
+        return (rule for rule in self._rules if rule.endpoint == endpoint)
 
     def __iter__(self) -> Iterator[Rule]:
         return self.iter_rules()

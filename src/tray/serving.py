@@ -72,16 +72,17 @@ def run_app(
 
     if interface not in INTERFACES:
         raise ValueError(f"interface must be one of {INTERFACES}, not {interface!r}")
-    server = Server(
-        target or f"{app.import_name}:app",
-        address=host,
-        port=int(port),
-        interface=Interfaces.WSGI if interface == "wsgi" else Interfaces.ASGI,
-        workers=workers,
-        reload=reload,
-        **({"websockets": False} if interface == "wsgi" else {}),
-        **server_options,
-    )
+    options: dict[str, Any] = {
+        "address": host,
+        "port": int(port),
+        "interface": Interfaces.WSGI if interface == "wsgi" else Interfaces.ASGI,
+        "workers": workers,
+        "reload": reload,
+    }
+    if interface == "wsgi":
+        options["websockets"] = False  # WSGI has no websockets; say so instead of a log line
+    options.update(server_options)
+    server = Server(target or f"{app.import_name}:app", **options)
     callable_ = app if interface == "wsgi" else app.asgi  # type: ignore[attr-defined]
     if target is not None and app.import_name != "__main__":
         server.serve()

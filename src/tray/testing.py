@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 from .datastructures import Headers
 from .globals import _cv_ctx
@@ -28,13 +28,20 @@ if TYPE_CHECKING:
     from .ctx import RequestContext
     from .request import Request
 
-__all__ = ["EnvironBuilder", "TestResponse", "TrayClient", "FlaskClient"]
+__all__ = ["EnvironBuilder", "FlaskClient", "TestResponse", "TrayClient"]
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 305, 307, 308})
 
 
 def _to_wsgi_str(text: str) -> str:
     return text.encode("utf-8").decode("latin-1")
+
+
+def _path_to_wsgi(path: str) -> str:
+    """A URL path as PATH_INFO/SCRIPT_NAME: percent-escapes decoded (UTF-8), then latin-1."""
+    return unquote(path, "utf-8", "surrogateescape").encode("utf-8", "surrogateescape").decode(
+        "latin-1"
+    )
 
 
 def _pairs(value: Any) -> list[tuple[str, Any]]:
@@ -157,9 +164,9 @@ class EnvironBuilder:
             body = bytes(data)
         elif data is not None:
             fields = _pairs(data)
-            if any(_is_file(v) for _, v in fields) or (
-                content_type or ""
-            ).startswith("multipart/form-data"):
+            if any(_is_file(v) for _, v in fields) or (content_type or "").startswith(
+                "multipart/form-data"
+            ):
                 body, content_type = _encode_multipart(fields)
             else:
                 body = urlencode([(k, str(v)) for k, v in fields]).encode()
@@ -177,11 +184,13 @@ class EnvironBuilder:
         host, _, port = self.host.partition(":")
         if not port:
             port = "443" if self.scheme == "https" else "80"
-        stream = self.input_stream if self.input_stream is not None else io.BytesIO(self.body or b"")
+        stream = self.input_stream
+        if stream is None:
+            stream = io.BytesIO(self.body or b"")
         environ: dict[str, Any] = {
             "REQUEST_METHOD": self.method,
-            "SCRIPT_NAME": _to_wsgi_str(self.script_root),
-            "PATH_INFO": _to_wsgi_str(self.path),
+            "SCRIPT_NAME": _path_to_wsgi(self.script_root),
+            "PATH_INFO": _path_to_wsgi(self.path),
             "QUERY_STRING": _to_wsgi_str(self.query_string),
             "SERVER_NAME": host,
             "SERVER_PORT": port,
@@ -208,7 +217,8 @@ class EnvironBuilder:
                 environ[key] = value
                 continue
             key = f"HTTP_{key}"
-            environ[key] = f"{environ[key]}, {value}" if key in environ and name.lower() != "host" and key != "HTTP_USER_AGENT" else value
+            combine = key in environ and key not in ("HTTP_HOST", "HTTP_USER_AGENT")
+            environ[key] = f"{environ[key]}, {value}" if combine else value
         environ.update(self.environ_overrides)
         return environ
 
@@ -282,11 +292,7 @@ class TrayClient:
     def _cookie_header(self, host: str, path: str) -> str | None:
         self._expire_cookies()
         host = host.partition(":")[0]
-        pairs = [
-            f"{c.key}={c.value}"
-            for c in self._cookies.values()
-            if c.matches(host, path)
-        ]
+        pairs = [f"{c.key}={c.value}" for c in self._cookies.values() if c.matches(host, path)]
         return "; ".join(pairs) or None
 
     def _store_cookies(self, host: str, headers: Headers) -> None:
@@ -330,7 +336,8 @@ class TrayClient:
         else:
             base = dict(self.environ_base)
             base.update(kwargs.pop("environ_base", None) or {})
-            builder = EnvironBuilder(self.application, path, *args, environ_base=base, **kwargs)
+            kwargs["environ_base"] = base
+            builder = EnvironBuilder(self.application, path, *args, **kwargs)
         response = self._run(builder, buffered)
         if not follow_redirects:
             return response

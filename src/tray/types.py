@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 # -- WSGI (PEP 3333) -------------------------------------------------------------------------
 WSGIEnvironment: TypeAlias = dict[str, Any]
 ExcInfo: TypeAlias = tuple[type[BaseException], BaseException, TracebackType]
-OptExcInfo: TypeAlias = Union[ExcInfo, tuple[None, None, None]]
+OptExcInfo: TypeAlias = ExcInfo | tuple[None, None, None]
 
 
 class StartResponse(Protocol):
@@ -30,13 +30,13 @@ class StartResponse(Protocol):
 WSGIApplication: TypeAlias = Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]
 
 # -- what a view may return ------------------------------------------------------------------
-HeaderValue: TypeAlias = Union[str, int, Sequence[str]]
+HeaderValue: TypeAlias = str | int | Sequence[str]
 HeadersValue: TypeAlias = Union[
     "Headers",
     Mapping[str, HeaderValue],
     Sequence[tuple[str, HeaderValue]],
 ]
-StatusValue: TypeAlias = Union[int, str]
+StatusValue: TypeAlias = int | str
 ResponseValue: TypeAlias = Union[
     "Response",
     "HTTPException",
@@ -51,17 +51,17 @@ ResponseValue: TypeAlias = Union[
     AsyncIterable[bytes],
 ]
 #: Everything a view, error handler or ``make_response`` accepts.
-ResponseReturnValue: TypeAlias = Union[
-    ResponseValue,
-    tuple[ResponseValue, HeadersValue],
-    tuple[ResponseValue, StatusValue],
-    tuple[ResponseValue, StatusValue, HeadersValue],
-]
+ResponseReturnValue: TypeAlias = (
+    ResponseValue
+    | tuple[ResponseValue, HeadersValue]
+    | tuple[ResponseValue, StatusValue]
+    | tuple[ResponseValue, StatusValue, HeadersValue]
+)
 
 # -- callables the app stores ----------------------------------------------------------------
 RouteCallable: TypeAlias = Callable[..., ResponseReturnValue | Awaitable[ResponseReturnValue]]
 BeforeRequestCallable: TypeAlias = Callable[
-    [], ResponseReturnValue | None | Awaitable[ResponseReturnValue | None]
+    [], ResponseReturnValue | Awaitable[ResponseReturnValue | None] | None
 ]
 AfterRequestCallable: TypeAlias = Callable[[Any], Any]
 TeardownCallable: TypeAlias = Callable[[BaseException | None], Any]

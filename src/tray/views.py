@@ -1,4 +1,4 @@
-"""Class-based views: ``View`` (one ``dispatch_request``) and ``MethodView`` (one method per verb)."""
+"""Class-based views: ``View`` (one ``dispatch_request``), ``MethodView`` (a method per verb)."""
 
 from __future__ import annotations
 
@@ -77,9 +77,7 @@ class MethodView(View):
         if handler is None and request.method == "HEAD":
             handler = getattr(self, "get", None)
         if handler is None:
-            raise NotImplementedError(
-                f"{type(self).__name__} has no method for {request.method}"
-            )
+            raise NotImplementedError(f"{type(self).__name__} has no method for {request.method}")
         if inspect.iscoroutinefunction(handler):
             from .concurrency import run_sync
 

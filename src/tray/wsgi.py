@@ -6,7 +6,11 @@ It is the only place that knows about ``start_response`` and the ``close()`` con
 from __future__ import annotations
 
 from collections.abc import Iterator
+from logging import Logger
 from typing import TYPE_CHECKING, Any
+
+from .concurrency import run_sync
+from .response import encode_chunk
 
 if TYPE_CHECKING:
     from .response import Response
@@ -16,42 +20,65 @@ __all__ = ["ClosingBody", "write_wsgi"]
 
 
 class ClosingBody:
-    """A streamed body for the server: encodes ``str`` chunks, and ``close()`` reaches the
-    generator (its ``finally`` runs) and the response's on-close callbacks exactly once."""
+    """A streamed body for the server.
 
-    __slots__ = ("_chunks", "_response")
+    ``str`` chunks are encoded; an async iterable is driven on this thread's event loop; an
+    error mid-stream is logged and re-raised so the server cuts the connection (the client
+    sees an incomplete body, never a clean-looking truncated one); ``close()`` reaches the
+    generator (its ``finally`` runs) and the response's on-close callbacks exactly once.
+    """
 
-    def __init__(self, response: Response, chunks: Any) -> None:
+    __slots__ = ("_chunks", "_logger", "_response")
+
+    def __init__(self, response: Response, chunks: Any, logger: Logger | None = None) -> None:
         self._response: Response | None = response
         self._chunks = chunks
+        self._logger = logger
 
     def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._chunks:
-            if type(chunk) is bytes:
-                yield chunk
-            elif isinstance(chunk, str):
-                yield chunk.encode()
-            elif isinstance(chunk, (bytearray, memoryview)):
-                yield bytes(chunk)
+        chunks = self._chunks
+        try:
+            if hasattr(chunks, "__aiter__"):
+                yield from _iterate_async(chunks)
             else:
-                raise TypeError(
-                    f"A streamed response yielded {type(chunk).__name__} ({chunk!r}); yield"
-                    " str or bytes chunks"
-                )
+                for chunk in chunks:
+                    yield chunk if type(chunk) is bytes else encode_chunk(chunk)
+        except Exception:
+            if self._logger is not None:
+                self._logger.exception("Error while streaming the response; connection cut")
+            raise
 
     def close(self) -> None:
         response, self._response = self._response, None
-        if response is not None:
+        if response is None:
+            return
+        aclose = getattr(response.response, "aclose", None)
+        try:
+            if aclose is not None:
+                run_sync(aclose())
+        finally:
             response.close()
 
 
-def write_wsgi(response: Response, method: str, start_response: StartResponse) -> Any:
+def _iterate_async(chunks: Any) -> Iterator[bytes]:
+    iterator = chunks.__aiter__()
+    while True:
+        try:
+            chunk = run_sync(iterator.__anext__())
+        except StopAsyncIteration:
+            return
+        yield chunk if type(chunk) is bytes else encode_chunk(chunk)
+
+
+def write_wsgi(
+    response: Response, method: str, start_response: StartResponse, logger: Logger | None = None
+) -> Any:
     """Send status and headers, and return the body iterable the server will consume."""
     headers = response.wire_headers()
     start_response(response._status, headers)
     body = response.response
     if not response.body_allowed(method):
-        response.close()
+        ClosingBody(response, body).close()
         return ()
     if type(body) is list and response._on_close is None:
         # PERF: a buffered body of bytes goes to the server as the very list it is.
@@ -59,4 +86,4 @@ def write_wsgi(response: Response, method: str, start_response: StartResponse) -
             if type(chunk) is not bytes:
                 return [b"".join(response.iter_encoded())]
         return body
-    return ClosingBody(response, body)
+    return ClosingBody(response, body, logger)

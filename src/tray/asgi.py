@@ -1,0 +1,500 @@
+"""The ASGI adapter: ``app.asgi`` serves the same app, routes, hooks and responses over ASGI 3.
+
+The request body is received before the view runs, so ``request.data``/``form``/``get_json()``
+stay synchronous as in Flask. Sync views run in a bounded thread pool (one hop for hooks, view
+and after-hooks together); async views are awaited on the server's loop. Streamed bodies are
+sent as they are produced; a sync generator runs in one producer thread for its whole life (no
+thread hop per chunk), and every generator is closed exactly once — at its end, on an error, or
+when the client disconnects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import io
+import sys
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from .ctx import RequestContext
+from .exceptions import RequestEntityTooLarge
+from .globals import _cv_ctx
+from .helpers import _ContextStream
+from .response import encode_chunk
+
+if TYPE_CHECKING:
+    from .app import Tray
+    from .response import Response
+
+__all__ = ["ASGIAdapter"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+_STREAM_BUFFER = 64  # chunks a sync generator may run ahead of the network
+
+
+class ClientDisconnected(Exception):
+    """The client went away before the request body was complete."""
+
+
+class ASGIAdapter:
+    """ASGI 3 callable for a ``Tray`` app (``app.asgi``): http and lifespan scopes."""
+
+    def __init__(self, app: Tray) -> None:
+        self.app = app
+        self._executor: ThreadPoolExecutor | None = None
+
+    # -- entry point ------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self.handle_http(scope, receive, send)
+        elif kind == "lifespan":
+            await self.handle_lifespan(receive, send)
+        elif kind == "websocket":
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": 1000})
+        else:
+            raise ValueError(f"tray's ASGI app cannot serve {kind!r} scopes (only http, lifespan)")
+
+    @property
+    def executor(self) -> ThreadPoolExecutor:
+        executor = self._executor
+        if executor is None:
+            workers = int(self.app.config.get("ASGI_THREAD_POOL_SIZE") or 40)
+            executor = self._executor = ThreadPoolExecutor(workers, thread_name_prefix="tray-sync")
+        return executor
+
+    async def run_sync(self, func: Callable[..., Any], *args: Any) -> Any:
+        """Run a blocking call in the pool, in a copy of the current context."""
+        loop = asyncio.get_running_loop()
+        ctx = contextvars.copy_context()
+        return await loop.run_in_executor(self.executor, ctx.run, func, *args)
+
+    # -- lifespan ---------------------------------------------------------------------------
+
+    async def handle_lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            kind = message["type"]
+            if kind == "lifespan.startup":
+                try:
+                    await self.app._run_serving_hooks_async(self.app.before_serving_funcs)
+                except Exception as error:
+                    self.app.logger.exception("before_serving hook failed")
+                    await send({"type": "lifespan.startup.failed", "message": repr(error)})
+                    return
+                self.app._serving_started = True
+                await send({"type": "lifespan.startup.complete"})
+            elif kind == "lifespan.shutdown":
+                try:
+                    await self.app._run_serving_hooks_async(self.app.after_serving_funcs)
+                except Exception as error:
+                    self.app.logger.exception("after_serving hook failed")
+                    await send({"type": "lifespan.shutdown.failed", "message": repr(error)})
+                    return
+                finally:
+                    if self._executor is not None:
+                        self._executor.shutdown(wait=False)
+                        self._executor = None
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    # -- http -------------------------------------------------------------------------------
+
+    async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app = self.app
+        try:
+            body = await self._receive_body(scope, receive)
+        except ClientDisconnected:
+            return
+        except RequestEntityTooLarge as error:
+            await self._send_response(error.get_response(), scope["method"], send, receive)
+            return
+        environ = _environ_from_scope(scope, body)
+        request = app._make_request(environ)
+        ctx = RequestContext(app, request)
+        token = _cv_ctx.set(ctx)
+        ctx._tokens.append(token)
+        error: BaseException | None = None
+        deferred = False
+        try:
+            try:
+                response = await app.full_dispatch_request_async(ctx, self)
+            except Exception as e:
+                error = e
+                # Error handlers are user code (maybe async): run them off the loop.
+                response = await self.run_sync(app.handle_exception, e)
+            body_iter = response.response
+            deferred = ctx._streaming and body_iter.__class__ is _ContextStream
+            await self._send_response(response, request.method, send, receive)
+        finally:
+            ctx._tokens.pop()
+            try:
+                preserve = environ.get("tray.preserve_context")
+                if preserve is not None:
+                    preserve(ctx, deferred)
+                elif not deferred:
+                    app._teardown(ctx, error)
+            finally:
+                _cv_ctx.reset(token)
+
+    async def _receive_body(self, scope: Scope, receive: Receive) -> bytes:
+        limit = self.app.config["MAX_CONTENT_LENGTH"]
+        declared: int | None = None
+        framed = False
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = None
+                framed = True
+            elif name == b"transfer-encoding":
+                framed = True
+        if not framed and scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
+            # PERF: a bodiless request (nearly every GET) costs no receive() round trip.
+            return b""
+        if limit is not None and declared is not None and declared > limit:
+            raise RequestEntityTooLarge(
+                f"The request body is {declared} bytes; this server accepts at most {limit}."
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            kind = message["type"]
+            if kind == "http.disconnect":
+                raise ClientDisconnected()
+            chunk = message.get("body", b"")
+            if chunk:
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    raise RequestEntityTooLarge(
+                        f"The request body exceeds the {limit}-byte limit of this server."
+                    )
+                chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    async def _send_response(
+        self, response: Response, method: str, send: Send, receive: Receive
+    ) -> None:
+        headers = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in response.wire_headers()
+        ]
+        start = {"type": "http.response.start", "status": response.status_code, "headers": headers}
+        body = response.response
+        if not response.body_allowed(method):
+            await send(start)
+            await send({"type": "http.response.body", "body": b""})
+            await _close_body(response)
+            return
+        if type(body) is list and response._on_close is None:
+            await send(start)
+            payload = body[0] if len(body) == 1 else b"".join(encode_chunk(c) for c in body)
+            await send({"type": "http.response.body", "body": encode_chunk(payload)})
+            return
+        await send(start)
+        await self._stream(response, send, receive)
+
+    async def _stream(self, response: Response, send: Send, receive: Receive) -> None:
+        body = response.response
+        disconnected = asyncio.Event()
+
+        async def watch() -> None:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    disconnected.set()
+                    return
+
+        watcher = asyncio.ensure_future(watch())
+        try:
+            if hasattr(body, "__aiter__"):
+                await self._stream_async(body, send, disconnected)
+            else:
+                await self._stream_sync(body, send, disconnected)
+        except Exception:
+            self.app.logger.exception("Error while streaming the response; connection cut")
+            raise
+        finally:
+            watcher.cancel()
+            await _close_body(response)
+
+    async def _stream_async(self, body: Any, send: Send, disconnected: asyncio.Event) -> None:
+        iterator: AsyncIterator[Any] = body.__aiter__()
+        wait_gone = asyncio.ensure_future(disconnected.wait())
+        try:
+            while True:
+                step = asyncio.ensure_future(iterator.__anext__())
+                done, _ = await asyncio.wait({step, wait_gone}, return_when=asyncio.FIRST_COMPLETED)
+                if step not in done:
+                    step.cancel()
+                    try:
+                        await step
+                    except (asyncio.CancelledError, StopAsyncIteration):
+                        pass
+                    return
+                try:
+                    chunk = step.result()
+                except StopAsyncIteration:
+                    break
+                await send(
+                    {"type": "http.response.body", "body": encode_chunk(chunk), "more_body": True}
+                )
+            await send({"type": "http.response.body", "body": b""})
+        finally:
+            wait_gone.cancel()
+            aclose = getattr(iterator, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    async def _stream_sync(self, body: Any, send: Send, disconnected: asyncio.Event) -> None:
+        producer = _ThreadProducer(iter(body), asyncio.get_running_loop())
+        producer.start(self.executor)
+        try:
+            while True:
+                chunks, finished, error = await producer.take(disconnected)
+                if disconnected.is_set():
+                    return
+                for chunk in chunks:
+                    await send(
+                        {
+                            "type": "http.response.body",
+                            "body": encode_chunk(chunk),
+                            "more_body": True,
+                        }
+                    )
+                if error is not None:
+                    raise error
+                if finished:
+                    break
+            await send({"type": "http.response.body", "body": b""})
+        finally:
+            await producer.stop()
+
+
+class _ThreadProducer:
+    """Runs a sync iterator in one worker thread, handing chunks to the loop in batches.
+
+    PERF: the thread appends to a deque and only wakes the loop when the loop is waiting, so a
+    fast generator costs no thread switch per chunk; a bounded buffer gives backpressure.
+    """
+
+    def __init__(self, iterator: Iterator[Any], loop: asyncio.AbstractEventLoop) -> None:
+        self.iterator = iterator
+        self.loop = loop
+        self.buffer: deque[Any] = deque()
+        self.lock = threading.Condition()
+        self.finished = False
+        self.error: BaseException | None = None
+        self.cancelled = False
+        self.waiter: asyncio.Future[None] | None = None
+        self.done: asyncio.Future[Any] | None = None
+
+    def start(self, executor: ThreadPoolExecutor) -> None:
+        ctx = contextvars.copy_context()
+        self.done = asyncio.wrap_future(executor.submit(ctx.run, self._run), loop=self.loop)
+
+    def _wake(self) -> None:
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def _run(self) -> None:
+        iterator = self.iterator
+        try:
+            while not self.cancelled:
+                try:
+                    chunk = next(iterator)
+                except StopIteration:
+                    break
+                with self.lock:
+                    while len(self.buffer) >= _STREAM_BUFFER and not self.cancelled:
+                        self.lock.wait()
+                    self.buffer.append(chunk)
+                    notify = self.waiter is not None
+                if notify:
+                    self.loop.call_soon_threadsafe(self._wake)
+        except BaseException as error:  # handed to the loop, which logs it and cuts the stream
+            self.error = error
+        finally:
+            close = getattr(iterator, "close", None)
+            try:
+                if close is not None:
+                    close()
+            finally:
+                with self.lock:
+                    self.finished = True
+                self.loop.call_soon_threadsafe(self._wake)
+
+    async def take(
+        self, disconnected: asyncio.Event
+    ) -> tuple[list[Any], bool, BaseException | None]:
+        while True:
+            with self.lock:
+                if self.buffer or self.finished:
+                    chunks = list(self.buffer)
+                    self.buffer.clear()
+                    self.lock.notify_all()
+                    self.waiter = None
+                    return chunks, self.finished, self.error if self.finished else None
+                self.waiter = self.loop.create_future()
+                waiter = self.waiter
+            gone = asyncio.ensure_future(disconnected.wait())
+            try:
+                await asyncio.wait({waiter, gone}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                gone.cancel()
+            if disconnected.is_set():
+                return [], False, None
+
+    async def stop(self) -> None:
+        with self.lock:
+            self.cancelled = True
+            self.lock.notify_all()
+        if self.done is not None:
+            await self.done
+
+
+async def _close_body(response: Response) -> None:
+    """Close the body once; an async generator is closed on the loop."""
+    body = response.response
+    aclose = getattr(body, "aclose", None)
+    if aclose is not None:
+        await aclose()
+    response.close()
+
+
+def _environ_from_scope(scope: Scope, body: bytes) -> dict[str, Any]:
+    """A PEP 3333 environ for the request, so ``Request`` has one source of truth."""
+    root_path: str = scope.get("root_path", "")
+    path: str = scope["path"]
+    if root_path and path.startswith(root_path):
+        path = path[len(root_path) :]
+    server = scope.get("server") or ("localhost", 80)
+    client = scope.get("client")
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": scope["method"],
+        # PERF: ASCII paths (nearly all) need no round trip to WSGI's latin-1 form.
+        "SCRIPT_NAME": root_path if root_path.isascii() else _wsgi_str(root_path),
+        "PATH_INFO": path if path.isascii() else _wsgi_str(path),
+        "QUERY_STRING": scope.get("query_string", b"").decode("latin-1"),
+        "SERVER_NAME": server[0],
+        "SERVER_PORT": str(server[1]) if server[1] is not None else "80",
+        "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
+        "REMOTE_ADDR": client[0] if client else None,
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "asgi.scope": scope,
+    }
+    extras = scope.get("tray.environ_extras")
+    if extras:
+        environ.update(extras)
+    if body:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").upper().replace("-", "_")
+        value = raw_value.decode("latin-1")
+        if name == "CONTENT_LENGTH":
+            continue  # the body we hold decides
+        if name != "CONTENT_TYPE":
+            name = "HTTP_" + name
+        existing = environ.get(name)
+        if existing is not None:
+            value = f"{existing}{'; ' if name == 'HTTP_COOKIE' else ','}{value}"
+        environ[name] = value
+    return environ
+
+
+def _wsgi_str(text: str) -> str:
+    return text.encode("utf-8").decode("latin-1")
+
+
+def scope_from_environ(environ: dict[str, Any]) -> dict[str, Any]:
+    """The ASGI scope for a WSGI environ (the test client uses it to drive ``app.asgi``)."""
+    headers: list[tuple[bytes, bytes]] = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            name = key[5:]
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            name = key
+        else:
+            continue
+        headers.append(
+            (name.lower().replace("_", "-").encode("latin-1"), str(value).encode("latin-1"))
+        )
+    script_name = environ.get("SCRIPT_NAME", "").encode("latin-1").decode("utf-8")
+    path_info = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+    client = environ.get("REMOTE_ADDR")
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": environ.get("SERVER_PROTOCOL", "HTTP/1.1").partition("/")[2] or "1.1",
+        "method": environ["REQUEST_METHOD"],
+        "scheme": environ.get("wsgi.url_scheme", "http"),
+        "root_path": script_name,
+        "path": script_name + path_info,
+        "raw_path": (script_name + path_info).encode("utf-8"),
+        "query_string": environ.get("QUERY_STRING", "").encode("latin-1"),
+        "headers": headers,
+        "server": (environ.get("SERVER_NAME", "localhost"), int(environ.get("SERVER_PORT") or 80)),
+        "client": (client, 0) if client else None,
+        "tray.environ_extras": {k: v for k, v in environ.items() if k.startswith("tray.")},
+    }
+
+
+async def call_asgi(
+    app: Callable[[Scope, Receive, Send], Awaitable[None]],
+    scope: dict[str, Any],
+    body: bytes,
+) -> tuple[int, list[tuple[str, str]], list[bytes]]:
+    """Drive an ASGI app for one request, in process; returns status, headers and chunks."""
+    incoming = [{"type": "http.request", "body": body, "more_body": False}]
+    finished = asyncio.Event()
+    status: int | None = None
+    headers: list[tuple[str, str]] = []
+    chunks: list[bytes] = []
+
+    async def receive() -> Message:
+        if incoming:
+            return incoming.pop(0)
+        await finished.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            headers.extend(
+                (name.decode("latin-1"), value.decode("latin-1"))
+                for name, value in message["headers"]
+            )
+        elif message["type"] == "http.response.body":
+            if message.get("body"):
+                chunks.append(bytes(message["body"]))
+            if not message.get("more_body", False):
+                finished.set()
+
+    try:
+        await app(scope, receive, send)
+    finally:
+        finished.set()
+    if status is None:
+        raise RuntimeError("The ASGI app returned without sending a response")
+    return status, headers, chunks

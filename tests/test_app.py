@@ -1,0 +1,1141 @@
+"""The app object through the test client: routing, hooks, errors, config, contexts, async."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from tray import Flask, HTTPException, Response, abort, current_app, g, request, url_for
+from tray.exceptions import Forbidden, InternalServerError, NotFound
+
+NOT_FOUND_BODY = (
+    b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
+    b"<p>The requested URL was not found on the server. If you entered the URL manually,"
+    b" check its spelling and try again.</p>\n"
+)
+SERVER_ERROR_BODY = (
+    b"<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n"
+    b"<h1>Internal Server Error</h1>\n"
+    b"<p>The server encountered an internal error and was unable to complete your request."
+    b" Either the server is overloaded or there is an error in the application.</p>\n"
+)
+
+
+# -- registering routes -----------------------------------------------------------------------
+
+
+def test_route_decorator_returns_function(app, client):
+    def index():
+        return "hello"
+
+    assert app.route("/")(index) is index
+    assert app.view_functions["index"] is index
+    rv = client.get("/")
+    assert rv.status == "200 OK"
+    assert rv.data == b"hello"
+    assert rv.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_method_shortcuts(app, client, method):
+    @getattr(app, method)("/thing")
+    def thing():
+        return request.method
+
+    rule = next(iter(app.url_map.iter_rules("thing")))
+    expected = {method.upper(), "OPTIONS"} | ({"HEAD"} if method == "get" else set())
+    assert rule.methods == expected
+    rv = client.open("/thing", method=method.upper())
+    assert (rv.status_code, rv.data) == (200, method.upper().encode())
+    other = "POST" if method != "post" else "GET"
+    assert client.open("/thing", method=other).status_code == 405
+
+
+def test_method_shortcut_rejects_methods(app):
+    with pytest.raises(TypeError):
+        app.get("/x", methods=["POST"])
+
+
+def test_add_url_rule_with_endpoint_and_methods(app, client):
+    def view():
+        return f"{request.endpoint} {request.method}"
+
+    app.add_url_rule("/v", "named", view, methods=["get", "POST"])
+    assert app.view_functions["named"] is view
+    assert client.get("/v").data == b"named GET"
+    assert client.post("/v").data == b"named POST"
+    assert client.delete("/v").status_code == 405
+    with app.test_request_context():
+        assert url_for("named") == "/v"
+
+
+def test_add_url_rule_endpoint_defaults_to_function_name(app, client):
+    def some_view():
+        return "ok"
+
+    app.add_url_rule("/s", view_func=some_view)
+    assert list(app.view_functions) == ["some_view"]
+    assert client.get("/s").data == b"ok"
+
+
+def test_add_url_rule_without_view_then_endpoint_decorator(app, client):
+    app.add_url_rule("/late", "late")
+
+    @app.endpoint("late")
+    def late_view():
+        return "late"
+
+    assert app.view_functions["late"] is late_view
+    assert client.get("/late").data == b"late"
+
+
+def test_methods_as_string_is_type_error(app):
+    with pytest.raises(TypeError):
+
+        @app.route("/x", methods="POST")
+        def x():
+            return ""
+
+    assert list(app.url_map.iter_rules()) == []
+
+
+def test_duplicate_endpoint_with_other_view_is_assertion_error(app, client):
+    @app.route("/a")
+    def index():
+        return "a"
+
+    def other():
+        return "b"
+
+    with pytest.raises(AssertionError):
+        app.add_url_rule("/b", "index", other)
+    assert app.view_functions["index"] is index
+    assert client.get("/a").data == b"a"
+
+
+def test_same_view_registered_twice(app, client):
+    def index():
+        return request.path
+
+    app.add_url_rule("/", view_func=index)
+    app.add_url_rule("/home", view_func=index)
+    assert client.get("/").data == b"/"
+    assert client.get("/home").data == b"/home"
+    assert [r.rule for r in app.url_map.iter_rules("index")] == ["/", "/home"]
+
+
+def test_converters(app, client):
+    @app.route("/int/<int:n>")
+    def int_view(n):
+        return repr(n)
+
+    @app.route("/float/<float:x>")
+    def float_view(x):
+        return repr(x)
+
+    @app.route("/path/<path:p>")
+    def path_view(p):
+        return p
+
+    @app.route("/uuid/<uuid:u>")
+    def uuid_view(u):
+        assert isinstance(u, uuid.UUID)
+        return str(u)
+
+    @app.route("/any/<any(a, b):x>")
+    def any_view(x):
+        return x
+
+    @app.route("/s/<name>")
+    def str_view(name):
+        return name
+
+    assert client.get("/int/42").data == b"42"
+    assert client.get("/int/x").status_code == 404
+    assert client.get("/int/-1").status_code == 404
+    assert client.get("/float/1.5").data == b"1.5"
+    assert client.get("/float/1").status_code == 404
+    assert client.get("/path/a/b/c").data == b"a/b/c"
+    u = "12345678-1234-5678-1234-567812345678"
+    assert client.get(f"/uuid/{u}").data == u.encode()
+    assert client.get("/any/b").data == b"b"
+    assert client.get("/any/c").status_code == 404
+    assert client.get("/s/caf%C3%A9").data == "café".encode()
+    assert client.get("/s/a/b").status_code == 404
+
+
+# -- HEAD, OPTIONS, 405 -----------------------------------------------------------------------
+
+
+def test_head_uses_get_without_body(app, client):
+    calls = []
+
+    @app.route("/")
+    def index():
+        calls.append(request.method)
+        return "Hello, World!"
+
+    get = client.get("/")
+    head = client.head("/")
+    assert calls == ["GET", "HEAD"]
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["Content-Length"] == "13" == get.headers["Content-Length"]
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+
+
+def test_automatic_options(app, client):
+    @app.route("/", methods=["GET", "POST"])
+    def index():
+        return "index"
+
+    rv = client.options("/")
+    assert rv.status_code == 200
+    assert rv.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+    assert rv.data == b""
+
+
+def test_automatic_options_disabled_by_view_attribute(app, client):
+    def index():
+        return "index"
+
+    index.provide_automatic_options = False
+    app.route("/")(index)
+    assert client.options("/").status_code == 405
+
+
+def test_provide_automatic_options_argument(app, client):
+    @app.route("/", methods=["GET", "OPTIONS"], provide_automatic_options=False)
+    def index():
+        return f"view {request.method}"
+
+    rv = client.options("/")
+    assert rv.data == b"view OPTIONS"
+    assert "Allow" not in rv.headers
+
+
+def test_405_allow_covers_every_rule_of_the_path(app, client):
+    @app.route("/p")
+    def read():
+        return "read"
+
+    @app.post("/p")
+    def write():
+        return "write"
+
+    assert client.get("/p").data == b"read"
+    assert client.post("/p").data == b"write"
+    rv = client.put("/p")
+    assert rv.status == "405 METHOD NOT ALLOWED"
+    assert rv.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+    assert client.options("/p").headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+
+
+def test_405_body(app, client):
+    @app.post("/only-post")
+    def only_post():
+        return ""
+
+    rv = client.get("/only-post")
+    assert rv.status_code == 405
+    assert rv.headers["Allow"] == "OPTIONS, POST"
+    assert rv.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert rv.data == (
+        b"<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n"
+        b"<h1>Method Not Allowed</h1>\n"
+        b"<p>The method is not allowed for the requested URL.</p>\n"
+    )
+
+
+# -- redirects and 404 ------------------------------------------------------------------------
+
+
+def test_trailing_slash_redirect_keeps_query(app, client):
+    @app.route("/folder/")
+    def folder():
+        return "folder"
+
+    rv = client.get("/folder?a=1&b=2")
+    assert rv.status == "308 PERMANENT REDIRECT"
+    assert rv.location == "/folder/?a=1&b=2"
+    assert client.get("/folder/").data == b"folder"
+    rv = client.post("/folder", follow_redirects=True)
+    assert rv.status_code == 405
+
+
+def test_trailing_slash_redirect_followed(app, client):
+    @app.route("/folder/")
+    def folder():
+        return request.full_path
+
+    rv = client.get("/folder?q=x", follow_redirects=True)
+    assert rv.data == b"/folder/?q=x"
+    assert [r.status_code for r in rv.history] == [308]
+
+
+def test_no_slash_rule_does_not_match_with_slash(app, client):
+    @app.route("/file")
+    def file():
+        return "file"
+
+    assert client.get("/file/").status_code == 404
+
+
+def test_404_page(client):
+    rv = client.get("/missing")
+    assert rv.status == "404 NOT FOUND"
+    assert rv.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert rv.headers["Content-Length"] == str(len(NOT_FOUND_BODY))
+    assert rv.data == NOT_FOUND_BODY
+
+
+# -- request hooks ----------------------------------------------------------------------------
+
+
+def test_before_request_order_and_short_circuit(app, client):
+    calls = []
+
+    @app.before_request
+    def first():
+        calls.append("first")
+
+    @app.before_request
+    def second():
+        calls.append("second")
+        if request.args.get("stop"):
+            return "stopped", 403
+
+    @app.before_request
+    def third():
+        calls.append("third")
+
+    @app.route("/")
+    def index():
+        calls.append("view")
+        return "view"
+
+    assert client.get("/").data == b"view"
+    assert calls == ["first", "second", "third", "view"]
+    calls.clear()
+    rv = client.get("/?stop=1")
+    assert (rv.status_code, rv.data) == (403, b"stopped")
+    assert calls == ["first", "second"]
+
+
+def test_before_request_runs_for_404(app, client):
+    seen = []
+
+    @app.before_request
+    def before():
+        seen.append((request.path, request.endpoint))
+
+    rv = client.get("/missing")
+    assert rv.status_code == 404
+    assert seen == [("/missing", None)]
+
+
+def test_before_request_can_answer_unrouted_path(app, client):
+    @app.before_request
+    def before():
+        if request.path == "/virtual":
+            return "virtual"
+
+    assert client.get("/virtual").data == b"virtual"
+    assert client.get("/other").status_code == 404
+
+
+def test_after_request_reverse_order(app, client):
+    calls = []
+
+    @app.after_request
+    def first(response):
+        calls.append("first")
+        response.headers["X-Order"] = response.headers.get("X-Order", "") + "1"
+        return response
+
+    @app.after_request
+    def second(response):
+        calls.append("second")
+        response.headers["X-Order"] = response.headers.get("X-Order", "") + "2"
+        return response
+
+    @app.route("/")
+    def index():
+        return "ok"
+
+    rv = client.get("/")
+    assert calls == ["second", "first"]
+    assert rv.headers["X-Order"] == "21"
+
+
+def test_after_request_can_replace_response(app, client):
+    @app.after_request
+    def replace(response):
+        return Response("replaced", 202)
+
+    @app.route("/")
+    def index():
+        return "ok"
+
+    rv = client.get("/")
+    assert (rv.status_code, rv.data) == (202, b"replaced")
+
+
+def test_after_request_runs_for_error_responses(app, client):
+    @app.after_request
+    def mark(response):
+        response.headers["X-After"] = str(response.status_code)
+        return response
+
+    assert client.get("/missing").headers["X-After"] == "404"
+
+
+def test_after_request_returning_none_is_type_error(app, client):
+    @app.after_request
+    def bad(response):
+        response.headers["X"] = "1"
+
+    @app.route("/")
+    def index():
+        return "ok"
+
+    with pytest.raises(TypeError):
+        client.get("/")
+
+
+def test_teardown_request_gets_none_on_success(app, client):
+    seen = []
+
+    @app.teardown_request
+    def teardown(exc):
+        seen.append(exc)
+
+    @app.route("/")
+    def index():
+        return "ok"
+
+    assert client.get("/").data == b"ok"
+    assert seen == [None]
+
+
+def test_teardown_request_gets_exception(app, client):
+    app.testing = False
+    seen = []
+
+    @app.teardown_request
+    def teardown(exc):
+        seen.append(exc)
+
+    @app.route("/")
+    def index():
+        raise ZeroDivisionError("boom")
+
+    rv = client.get("/")
+    assert rv.status_code == 500
+    assert len(seen) == 1
+    assert type(seen[0]) is ZeroDivisionError
+    assert str(seen[0]) == "boom"
+
+
+def test_teardown_request_gets_exception_when_propagating(app, client):
+    seen = []
+
+    @app.teardown_request
+    def teardown(exc):
+        seen.append(exc)
+
+    @app.route("/")
+    def index():
+        raise KeyError("k")
+
+    with pytest.raises(KeyError):
+        client.get("/")
+    assert len(seen) == 1
+    assert type(seen[0]) is KeyError
+
+
+def test_teardown_runs_in_reverse_order(app, client):
+    calls = []
+    app.teardown_request(lambda exc: calls.append(1))
+    app.teardown_request(lambda exc: calls.append(2))
+    app.teardown_appcontext(lambda exc: calls.append("app"))
+
+    @app.route("/")
+    def index():
+        return "ok"
+
+    client.get("/")
+    assert calls == [2, 1, "app"]
+
+
+def test_url_value_preprocessor_and_url_defaults(app, client):
+    @app.url_defaults
+    def add_lang(endpoint, values):
+        if "lang" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            return
+        values["lang"] = g.lang
+
+    @app.url_value_preprocessor
+    def pull_lang(endpoint, values):
+        g.lang = values.pop("lang")
+
+    @app.route("/<lang>/")
+    def index():
+        return url_for("about")
+
+    @app.route("/<lang>/about")
+    def about():
+        return f"about {g.lang}"
+
+    assert client.get("/de/").data == b"/de/about"
+    assert client.get("/fr/about").data == b"about fr"
+
+
+def test_url_value_preprocessor_runs_before_before_request(app, client):
+    calls = []
+
+    @app.before_request
+    def before():
+        calls.append(("before", dict(request.view_args)))
+
+    @app.url_value_preprocessor
+    def pre(endpoint, values):
+        calls.append(("pre", endpoint, dict(values)))
+        values["n"] *= 2
+
+    @app.route("/<int:n>")
+    def view(n):
+        return str(n)
+
+    assert client.get("/21").data == b"42"
+    assert calls == [("pre", "view", {"n": 21}), ("before", {"n": 42})]
+
+
+# -- error handlers ---------------------------------------------------------------------------
+
+
+def test_errorhandler_by_code_for_abort_and_routing(app, client):
+    @app.errorhandler(404)
+    def not_found(e):
+        assert isinstance(e, NotFound)
+        return f"custom 404: {request.path}", 404
+
+    @app.route("/gone")
+    def gone():
+        abort(404)
+
+    rv = client.get("/gone")
+    assert (rv.status_code, rv.data) == (404, b"custom 404: /gone")
+    rv = client.get("/never-routed")
+    assert (rv.status_code, rv.data) == (404, b"custom 404: /never-routed")
+
+
+def test_errorhandler_by_http_exception_class(app, client):
+    @app.errorhandler(Forbidden)
+    def forbidden(e):
+        return f"no: {e.description}", 403
+
+    @app.route("/")
+    def index():
+        abort(403, "go away")
+
+    rv = client.get("/")
+    assert (rv.status_code, rv.data) == (403, b"no: go away")
+
+
+def test_errorhandler_handler_status_defaults_to_200(app, client):
+    @app.errorhandler(404)
+    def not_found(e):
+        return "handled"
+
+    rv = client.get("/x")
+    assert (rv.status_code, rv.data) == (200, b"handled")
+
+
+class ParentError(Exception):
+    pass
+
+
+class ChildError(ParentError):
+    pass
+
+
+def test_errorhandler_most_specific_class_wins(app, client):
+    @app.errorhandler(ParentError)
+    def parent(e):
+        return "parent", 500
+
+    @app.errorhandler(ChildError)
+    def child(e):
+        return "child", 500
+
+    @app.route("/parent")
+    def raise_parent():
+        raise ParentError()
+
+    @app.route("/child")
+    def raise_child():
+        raise ChildError()
+
+    assert client.get("/parent").data == b"parent"
+    assert client.get("/child").data == b"child"
+
+
+def test_errorhandler_base_handler_catches_subclass(app, client):
+    @app.errorhandler(ParentError)
+    def parent(e):
+        return f"parent got {type(e).__name__}", 418
+
+    @app.route("/")
+    def index():
+        raise ChildError()
+
+    rv = client.get("/")
+    assert (rv.status_code, rv.data) == (418, b"parent got ChildError")
+
+
+def test_errorhandler_http_exception_base(app, client):
+    @app.errorhandler(HTTPException)
+    def any_http(e):
+        return f"{e.code} {e.name}", e.code
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return "specific 404", 404
+
+    @app.route("/forbidden")
+    def forbidden():
+        abort(403)
+
+    assert client.get("/forbidden").data == b"403 Forbidden"
+    assert client.get("/missing").data == b"specific 404"
+
+
+def test_errorhandler_exception_catches_view_error(app, client):
+    @app.errorhandler(Exception)
+    def everything(e):
+        return f"caught {type(e).__name__}: {e}", 500
+
+    @app.route("/")
+    def index():
+        raise ValueError("bad value")
+
+    rv = client.get("/")
+    assert (rv.status_code, rv.data) == (500, b"caught ValueError: bad value")
+
+
+def test_errorhandler_exception_also_receives_http_exceptions(app, client):
+    @app.errorhandler(Exception)
+    def everything(e):
+        return f"caught {type(e).__name__}", 599
+
+    rv = client.get("/missing")
+    assert (rv.status_code, rv.data) == (599, b"caught NotFound")
+
+
+def test_internal_server_error_handler_gets_original_exception(app, client):
+    app.testing = False
+    seen = []
+
+    @app.errorhandler(500)
+    def server_error(e):
+        seen.append(e)
+        return f"500 handler: {type(e.original_exception).__name__}", 500
+
+    @app.route("/")
+    def index():
+        raise RuntimeError("kaboom")
+
+    rv = client.get("/")
+    assert (rv.status_code, rv.data) == (500, b"500 handler: RuntimeError")
+    assert isinstance(seen[0], InternalServerError)
+    assert str(seen[0].original_exception) == "kaboom"
+
+
+def test_internal_server_error_handler_for_abort_500(app, client):
+    @app.errorhandler(InternalServerError)
+    def server_error(e):
+        return f"orig={e.original_exception!r}", 500
+
+    @app.route("/")
+    def index():
+        abort(500)
+
+    assert client.get("/").data == b"orig=None"
+
+
+def test_errorhandler_returning_dict(app, client):
+    @app.errorhandler(404)
+    def not_found(e):
+        return {"error": e.name}, 404
+
+    rv = client.get("/missing")
+    assert rv.status_code == 404
+    assert rv.headers["Content-Type"] == "application/json"
+    assert rv.data == b'{"error":"Not Found"}\n'
+
+
+def test_errorhandler_returning_tuple_with_headers(app, client):
+    @app.errorhandler(ParentError)
+    def handler(e):
+        return "teapot", 418, {"X-Error": "parent"}
+
+    @app.route("/")
+    def index():
+        raise ParentError()
+
+    rv = client.get("/")
+    assert (rv.status_code, rv.data, rv.headers["X-Error"]) == (418, b"teapot", "parent")
+
+
+def test_register_error_handler_rejects_bad_arguments(app):
+    with pytest.raises(ValueError):
+        app.register_error_handler(999, lambda e: "")
+    with pytest.raises(TypeError):
+        app.register_error_handler(NotFound(), lambda e: "")  # type: ignore[arg-type]
+
+
+def test_unhandled_exception_is_500_and_logged(app, client, caplog):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/")
+    def index():
+        raise ZeroDivisionError("secret detail")
+
+    with caplog.at_level(logging.ERROR, logger=app.name):
+        rv = client.get("/")
+    assert rv.status == "500 INTERNAL SERVER ERROR"
+    assert rv.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert rv.data == SERVER_ERROR_BODY
+    assert b"secret detail" not in rv.data
+    assert b"Traceback" not in rv.data
+    assert __file__.encode() not in rv.data
+    records = [r for r in caplog.records if r.name == app.name]
+    assert len(records) == 1
+    record = records[0]
+    assert record.levelno == logging.ERROR
+    assert record.getMessage() == "Exception on / [GET]"
+    assert record.exc_info is not None
+    assert record.exc_info[0] is ZeroDivisionError
+    assert "Traceback (most recent call last)" in caplog.text
+    assert "ZeroDivisionError: secret detail" in caplog.text
+
+
+def test_unhandled_exception_reraised_when_testing(app, client):
+    assert app.testing is True
+
+    @app.route("/")
+    def index():
+        raise ZeroDivisionError("testing")
+
+    with pytest.raises(ZeroDivisionError, match="testing"):
+        client.get("/")
+
+
+def test_propagate_exceptions_true_reraises_without_testing(app, client):
+    app.testing = False
+    app.config["PROPAGATE_EXCEPTIONS"] = True
+
+    @app.route("/")
+    def index():
+        raise LookupError("propagated")
+
+    with pytest.raises(LookupError):
+        client.get("/")
+
+
+def test_http_exception_returned_from_view(app, client):
+    @app.route("/")
+    def index():
+        return Forbidden("returned, not raised")
+
+    rv = client.get("/")
+    assert rv.status_code == 403
+    assert b"<p>returned, not raised</p>" in rv.data
+
+
+def test_view_returning_none_is_type_error(app, client):
+    @app.route("/")
+    def index():
+        pass
+
+    with pytest.raises(TypeError):
+        client.get("/")
+
+
+@pytest.mark.parametrize(
+    ("rv", "status", "body", "header"),
+    [
+        (("made", 201), 201, b"made", None),
+        (("made", {"X-A": "1"}), 200, b"made", "1"),
+        (("made", 202, [("X-A", "2")]), 202, b"made", "2"),
+        (({"k": 1}, 201), 201, b'{"k":1}\n', None),
+        (([1, 2], 200, {"X-A": "3"}), 200, b"[1,2]\n", "3"),
+        ((b"bytes", "299 CUSTOM"), 299, b"bytes", None),
+    ],
+)
+def test_view_return_values(app, client, rv, status, body, header):
+    @app.route("/")
+    def index():
+        return rv
+
+    response = client.get("/")
+    assert response.status_code == status
+    assert response.data == body
+    assert response.headers.get("X-A") == header
+
+
+def test_view_returning_bad_tuple_is_type_error(app, client):
+    @app.route("/")
+    def index():
+        return "a", 200, {}, "extra"
+
+    with pytest.raises(TypeError):
+        client.get("/")
+
+
+# -- config -----------------------------------------------------------------------------------
+
+
+def test_config_defaults(app):
+    config = Flask("fresh").config
+    assert config["DEBUG"] is False
+    assert config["TESTING"] is False
+    assert config["PROPAGATE_EXCEPTIONS"] is None
+    assert config["SECRET_KEY"] is None
+    assert config["SECRET_KEY_FALLBACKS"] is None
+    assert config["PERMANENT_SESSION_LIFETIME"] == timedelta(days=31)
+    assert config["SERVER_NAME"] is None
+    assert config["APPLICATION_ROOT"] == "/"
+    assert config["PREFERRED_URL_SCHEME"] == "http"
+    assert config["MAX_CONTENT_LENGTH"] is None
+    assert config["MAX_FORM_MEMORY_SIZE"] == 500_000
+    assert config["MAX_FORM_PARTS"] == 1_000
+    assert config["MAX_COOKIE_SIZE"] == 4093
+    assert config["TRAP_HTTP_EXCEPTIONS"] is False
+    assert config["TRAP_BAD_REQUEST_ERRORS"] is None
+    assert config["TRUSTED_HOSTS"] is None
+    assert config["PROVIDE_AUTOMATIC_OPTIONS"] is True
+
+
+def test_config_is_per_app():
+    a, b = Flask("a"), Flask("b")
+    a.config["DEBUG"] = True
+    a.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=1)
+    assert b.config["DEBUG"] is False
+    assert b.config["PERMANENT_SESSION_LIFETIME"] == timedelta(days=31)
+
+
+def test_config_from_mapping(app):
+    assert app.config.from_mapping({"SECRET_KEY": "a", "lower": 1}, TEST_KEY="b") is True
+    assert app.config["SECRET_KEY"] == "a"
+    assert app.config["TEST_KEY"] == "b"
+    assert "lower" not in app.config
+    app.config.from_mapping(None, OTHER=3)
+    assert app.config["OTHER"] == 3
+
+
+def test_config_from_object(app):
+    class Settings:
+        SECRET_KEY = "from-object"
+        DEBUG = True
+        lower_case = "ignored"
+        _PRIVATE_lower = "ignored"
+
+    app.config.from_object(Settings)
+    assert app.config["SECRET_KEY"] == "from-object"
+    assert app.debug is True
+    assert "lower_case" not in app.config
+    assert "_PRIVATE_lower" not in app.config
+
+
+def test_config_from_object_import_string(app, tmp_path, monkeypatch):
+    (tmp_path / "tray_test_settings.py").write_text("SECRET_KEY = 'imported'\nvalue = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "tray_test_settings", raising=False)
+    app.config.from_object("tray_test_settings")
+    assert app.config["SECRET_KEY"] == "imported"
+    assert "value" not in app.config
+
+
+def test_config_from_prefixed_env(app, monkeypatch):
+    for key in list(os.environ):
+        if key.startswith("FLASK_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("FLASK_SECRET_KEY", "env-secret")
+    monkeypatch.setenv("FLASK_COUNT", "42")
+    monkeypatch.setenv("FLASK_ENABLED", "true")
+    monkeypatch.setenv("FLASK_LIST", "[1, 2]")
+    monkeypatch.setenv("FLASK_PLAIN", "not json")
+    monkeypatch.setenv("OTHER_KEY", "x")
+    assert app.config.from_prefixed_env(prefix="FLASK") is True
+    assert app.config["SECRET_KEY"] == "env-secret"
+    assert app.config["COUNT"] == 42
+    assert app.config["ENABLED"] is True
+    assert app.config["LIST"] == [1, 2]
+    assert app.config["PLAIN"] == "not json"
+    assert "KEY" not in app.config
+    assert "OTHER_KEY" not in app.config
+
+
+def test_config_from_prefixed_env_nested(app, monkeypatch):
+    monkeypatch.setenv("FLASK_DB__HOST", "localhost")
+    monkeypatch.setenv("FLASK_DB__PORT", "5432")
+    app.config["DB"] = {"USER": "me"}
+    app.config.from_prefixed_env(prefix="FLASK")
+    assert app.config["DB"] == {"USER": "me", "HOST": "localhost", "PORT": 5432}
+
+
+def test_config_get_namespace(app):
+    app.config.from_mapping(
+        IMAGE_STORE_TYPE="fs", IMAGE_STORE_PATH="/var/app/images", IMAGE_STORE_BASE_URL="x"
+    )
+    assert app.config.get_namespace("IMAGE_STORE_") == {
+        "type": "fs",
+        "path": "/var/app/images",
+        "base_url": "x",
+    }
+    assert app.config.get_namespace("IMAGE_STORE_", lowercase=False) == {
+        "TYPE": "fs",
+        "PATH": "/var/app/images",
+        "BASE_URL": "x",
+    }
+    assert app.config.get_namespace("IMAGE_STORE_", trim_namespace=False) == {
+        "image_store_type": "fs",
+        "image_store_path": "/var/app/images",
+        "image_store_base_url": "x",
+    }
+
+
+def test_debug_and_testing_properties():
+    app = Flask("props")
+    assert (app.debug, app.testing) == (False, False)
+    app.debug = True
+    app.testing = True
+    assert app.config["DEBUG"] is True
+    assert app.config["TESTING"] is True
+    app.config.update(DEBUG=False, TESTING=False)
+    assert (app.debug, app.testing) == (False, False)
+
+
+def test_name_of_main_app(monkeypatch):
+    fake_main = type(sys)("__main__")
+    fake_main.__file__ = "/srv/kitchen/serve_me.py"
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    app = Flask("__main__")
+    assert app.name == "serve_me"
+    assert repr(app) == "<Tray 'serve_me'>"
+
+
+def test_name_and_repr(app):
+    assert app.name == "test_app"
+    assert repr(app) == f"<{type(app).__name__} 'test_app'>"
+    assert Flask is type(app)
+
+
+def test_url_map_iteration(app):
+    @app.route("/")
+    def index():
+        return ""
+
+    @app.post("/items/<int:id>")
+    def item(id):
+        return ""
+
+    rules = list(app.url_map.iter_rules())
+    assert [(r.rule, r.endpoint, sorted(r.methods)) for r in rules] == [
+        ("/", "index", ["GET", "HEAD", "OPTIONS"]),
+        ("/items/<int:id>", "item", ["OPTIONS", "POST"]),
+    ]
+    assert [r.rule for r in app.url_map] == ["/", "/items/<int:id>"]
+    assert [r.rule for r in app.url_map.iter_rules("item")] == ["/items/<int:id>"]
+
+
+# -- async under WSGI -------------------------------------------------------------------------
+
+
+def test_async_view(app, client):
+    @app.route("/<int:n>")
+    async def view(n):
+        await asyncio.sleep(0)
+        return f"{request.path} {n * 2}"
+
+    assert client.get("/21").data == b"/21 42"
+
+
+def test_async_views_reuse_the_thread_loop(app, client):
+    @app.route("/")
+    async def view():
+        return str(id(asyncio.get_running_loop()))
+
+    first = client.get("/").data
+    second = client.get("/").data
+    assert first == second
+    assert first.isdigit()
+
+
+def test_async_hooks(app, client):
+    calls = []
+
+    @app.before_request
+    async def before():
+        await asyncio.sleep(0)
+        calls.append("before")
+        g.value = "from before"
+
+    @app.after_request
+    async def after(response):
+        calls.append("after")
+        response.headers["X-Async"] = "yes"
+        return response
+
+    @app.teardown_request
+    async def teardown(exc):
+        calls.append("teardown")
+
+    @app.route("/")
+    async def index():
+        calls.append("view")
+        return g.value
+
+    rv = client.get("/")
+    assert rv.data == b"from before"
+    assert rv.headers["X-Async"] == "yes"
+    assert calls == ["before", "view", "after", "teardown"]
+
+
+def test_async_before_request_short_circuit(app, client):
+    @app.before_request
+    async def before():
+        return "short", 202
+
+    @app.route("/")
+    def index():
+        return "view"
+
+    rv = client.get("/")
+    assert (rv.status_code, rv.data) == (202, b"short")
+
+
+def test_async_errorhandler(app, client):
+    @app.errorhandler(404)
+    async def not_found(e):
+        return "async 404", 404
+
+    assert client.get("/x").data == b"async 404"
+
+
+def test_async_view_error_goes_to_handler(app, client):
+    @app.errorhandler(ParentError)
+    def handler(e):
+        return "handled", 400
+
+    @app.route("/")
+    async def index():
+        raise ParentError()
+
+    assert client.get("/").status_code == 400
+
+
+# -- contexts ---------------------------------------------------------------------------------
+
+
+def test_app_context_current_app_and_g(app):
+    with app.app_context():
+        assert current_app._get_current_object() is app
+        g.x = 1
+        assert g.get("x") == 1
+        assert "x" in g
+        assert g.pop("x") == 1
+        assert g.get("x", "default") == "default"
+        assert g.setdefault("y", 2) == 2
+        assert list(g) == ["y"]
+    with app.app_context():
+        assert "y" not in g
+
+
+def test_outside_context_is_runtime_error():
+    with pytest.raises(RuntimeError):
+        current_app.name  # noqa: B018
+    with pytest.raises(RuntimeError):
+        g.x  # noqa: B018
+
+
+def test_g_is_per_request(app, client):
+    @app.route("/")
+    def index():
+        count = g.get("count", 0) + 1
+        g.count = count
+        return str(count)
+
+    assert client.get("/").data == b"1"
+    assert client.get("/").data == b"1"
+
+
+def test_g_shared_between_hooks_and_view(app, client):
+    @app.before_request
+    def before():
+        g.user = "alex"
+
+    @app.route("/")
+    def index():
+        return f"{g.user} {current_app.name}"
+
+    assert client.get("/").data == b"alex test_app"
+
+
+def test_teardown_appcontext_runs_on_pop(app):
+    seen = []
+    app.teardown_appcontext(lambda exc: seen.append(exc))
+    with app.app_context():
+        assert seen == []
+    assert seen == [None]
+
+
+def test_app_context_teardown_gets_exception(app):
+    seen = []
+    app.teardown_appcontext(lambda exc: seen.append(exc))
+    with pytest.raises(ValueError), app.app_context():
+        raise ValueError("inside")
+    assert len(seen) == 1
+    assert type(seen[0]) is ValueError
+
+
+def test_request_context_inside_app_context_shares_g(app):
+    with app.app_context():
+        g.shared = "yes"
+        with app.test_request_context("/x?a=1"):
+            assert g.shared == "yes"
+            assert request.args["a"] == "1"
+            assert current_app._get_current_object() is app
+
+
+def test_test_request_context_repr_and_url_for(app):
+    @app.route("/user/<name>")
+    def user(name):
+        return name
+
+    with app.test_request_context("/user/a") as ctx:
+        assert repr(ctx) == "<RequestContext 'http://localhost/user/a' [GET] of test_app>"
+        assert request.endpoint == "user"
+        assert request.view_args == {"name": "a"}
+        assert url_for("user", name="b", page=2) == "/user/b?page=2"
+
+
+def test_app_context_repr(app):
+    ctx = app.app_context()
+    assert repr(ctx) == "<AppContext of 'test_app'>"
+
+
+def test_popping_twice_is_runtime_error(app):
+    ctx = app.app_context()
+    ctx.push()
+    ctx.pop()
+    with pytest.raises(RuntimeError):
+        ctx.pop()
