@@ -14,10 +14,11 @@ import pytest
 from tray import Flask, HTTPException, Response, abort, current_app, g, request, url_for
 from tray.exceptions import Forbidden, InternalServerError, NotFound
 
+# Werkzeug's pages, byte for byte (Flask's spec).
 NOT_FOUND_BODY = (
     b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
-    b"<p>The requested URL was not found on the server. If you entered the URL manually,"
-    b" check its spelling and try again.</p>\n"
+    b"<p>The requested URL was not found on the server. If you entered the URL manually"
+    b" please check your spelling and try again.</p>\n"
 )
 SERVER_ERROR_BODY = (
     b"<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n"
@@ -265,8 +266,8 @@ def test_trailing_slash_redirect_keeps_query(app, client):
     assert rv.status == "308 PERMANENT REDIRECT"
     assert rv.location == "/folder/?a=1&b=2"
     assert client.get("/folder/").data == b"folder"
-    rv = client.post("/folder", follow_redirects=True)
-    assert rv.status_code == 405
+    # No rule takes POST here, so there is nothing to redirect to (as in Flask).
+    assert client.post("/folder", follow_redirects=True).status_code == 404
 
 
 def test_trailing_slash_redirect_followed(app, client):
@@ -291,8 +292,20 @@ def test_404_page(client):
     rv = client.get("/missing")
     assert rv.status == "404 NOT FOUND"
     assert rv.headers["Content-Type"] == "text/html; charset=utf-8"
-    assert rv.headers["Content-Length"] == str(len(NOT_FOUND_BODY))
-    assert rv.data == NOT_FOUND_BODY
+    assert rv.headers["Content-Length"] == str(len(rv.data))
+    assert rv.data.startswith(
+        b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
+        b"<p>The requested URL was not found on the server."
+    )
+    assert rv.data.endswith(b"</p>\n")
+
+
+@pytest.mark.xfail(
+    reason="BUG: exceptions.py NotFound.description is reworded from Werkzeug's text",
+    strict=True,
+)
+def test_404_page_is_werkzeugs(client):
+    assert client.get("/missing").data == NOT_FOUND_BODY
 
 
 # -- request hooks ----------------------------------------------------------------------------
@@ -477,9 +490,7 @@ def test_teardown_runs_in_reverse_order(app, client):
 def test_url_value_preprocessor_and_url_defaults(app, client):
     @app.url_defaults
     def add_lang(endpoint, values):
-        if "lang" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
-            return
-        values["lang"] = g.lang
+        values.setdefault("lang", g.lang)
 
     @app.url_value_preprocessor
     def pull_lang(endpoint, values):
@@ -495,6 +506,19 @@ def test_url_value_preprocessor_and_url_defaults(app, client):
 
     assert client.get("/de/").data == b"/de/about"
     assert client.get("/fr/about").data == b"about fr"
+
+
+@pytest.mark.xfail(
+    reason="BUG: routing.py Map has no is_endpoint_expecting() (Flask's url_defaults recipe)",
+    strict=True,
+)
+def test_url_map_is_endpoint_expecting(app):
+    @app.route("/<lang>/about")
+    def about(lang):
+        return ""
+
+    assert app.url_map.is_endpoint_expecting("about", "lang") is True
+    assert app.url_map.is_endpoint_expecting("about", "other") is False
 
 
 def test_url_value_preprocessor_runs_before_before_request(app, client):
@@ -712,7 +736,10 @@ def test_unhandled_exception_is_500_and_logged(app, client, caplog):
         rv = client.get("/")
     assert rv.status == "500 INTERNAL SERVER ERROR"
     assert rv.headers["Content-Type"] == "text/html; charset=utf-8"
-    assert rv.data == SERVER_ERROR_BODY
+    assert rv.data.startswith(
+        b"<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n"
+        b"<h1>Internal Server Error</h1>\n<p>The server encountered an internal error"
+    )
     assert b"secret detail" not in rv.data
     assert b"Traceback" not in rv.data
     assert __file__.encode() not in rv.data
@@ -725,6 +752,20 @@ def test_unhandled_exception_is_500_and_logged(app, client, caplog):
     assert record.exc_info[0] is ZeroDivisionError
     assert "Traceback (most recent call last)" in caplog.text
     assert "ZeroDivisionError: secret detail" in caplog.text
+
+
+@pytest.mark.xfail(
+    reason="BUG: exceptions.py InternalServerError.description lacks Werkzeug's second sentence",
+    strict=True,
+)
+def test_500_page_is_werkzeugs(app, client):
+    app.testing = False
+
+    @app.route("/")
+    def index():
+        raise ZeroDivisionError()
+
+    assert client.get("/").data == SERVER_ERROR_BODY
 
 
 def test_unhandled_exception_reraised_when_testing(app, client):
@@ -862,6 +903,18 @@ def test_config_from_object_import_string(app, tmp_path, monkeypatch):
     app.config.from_object("tray_test_settings")
     assert app.config["SECRET_KEY"] == "imported"
     assert "value" not in app.config
+
+
+def test_config_from_object_dotted_class_path(app, tmp_path, monkeypatch):
+    (tmp_path / "tray_test_configmodule.py").write_text(
+        "class ProductionConfig:\n    DATABASE_URI = 'mysql://user@localhost/foo'\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "tray_test_configmodule", raising=False)
+    app.config.from_object("tray_test_configmodule.ProductionConfig")
+    assert app.config["DATABASE_URI"] == "mysql://user@localhost/foo"
+    with pytest.raises(ImportError):
+        app.config.from_object("tray_test_configmodule.Missing")
 
 
 def test_config_from_prefixed_env(app, monkeypatch):

@@ -3,6 +3,7 @@ what actually reaches the client over WSGI."""
 
 from __future__ import annotations
 
+import io
 import warnings
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
@@ -16,6 +17,33 @@ EPOCH = "Thu, 01 Jan 1970 00:00:00 GMT"
 
 def items(response):  # type: ignore[no-untyped-def]
     return list(response.headers.items())
+
+
+def wsgi_call(app, path, method="GET"):  # type: ignore[no-untyped-def]
+    """Call the app as a bare WSGI server would: (status, header list, body)."""
+    seen: list[object] = []
+
+    def start_response(status, headers, exc_info=None):  # type: ignore[no-untyped-def]
+        seen[:] = [status, list(headers)]
+
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+    }
+    app_iter = app(environ, start_response)
+    try:
+        body = b"".join(app_iter)
+    finally:
+        close = getattr(app_iter, "close", None)
+        if close is not None:
+            close()
+    return seen[0], seen[1], body
 
 
 # -- constructor ------------------------------------------------------------------------------
@@ -55,7 +83,10 @@ def test_bytes_body(body):  # type: ignore[no-untyped-def]
         ({"content_type": "text/csv; charset=latin-1"}, "text/csv; charset=latin-1"),
         ({"mimetype": "text/plain", "content_type": "text/csv"}, "text/csv"),
         ({"headers": {"Content-Type": "text/csv"}}, "text/csv"),
-        ({"headers": {"Content-Type": "text/csv"}, "mimetype": "text/plain"}, ("text/plain; charset=utf-8")),
+        (
+            {"headers": {"Content-Type": "text/csv"}, "mimetype": "text/plain"},
+            ("text/plain; charset=utf-8"),
+        ),
     ],
 )
 def test_content_type_rules(kwargs, expected):  # type: ignore[no-untyped-def]
@@ -125,7 +156,22 @@ def test_status_setters(value, code, line):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "value",
-    [0, 99, 600, 1000, -200, "abc", "20", "2000", "", "  ", "0", "99 Low", "600 High", "２００"],
+    [
+        0,
+        99,
+        600,
+        1000,
+        -200,
+        "abc",
+        "20",
+        "2000",
+        "",
+        "  ",
+        "0",
+        "99 Low",
+        "600 High",
+        "\uff12\uff10\uff10",
+    ],
 )
 def test_invalid_status_raises_value_error(value):  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="Invalid HTTP status"):
@@ -200,7 +246,7 @@ def test_headers_mapping_behaviour():  # type: ignore[no-untyped-def]
     del r.headers["x-token"]
     assert "X-Token" not in r.headers
     with pytest.raises(KeyError):
-        r.headers["X-Token"]  # noqa: B018
+        r.headers["X-Token"]
     r.headers.update({"X-One": "1", "X-Two": "2"})
     assert items(r) == [
         ("Content-Type", "text/html; charset=utf-8"),
@@ -693,9 +739,9 @@ def test_max_cookie_size_warning_outside_app():  # type: ignore[no-untyped-def]
     r = Response()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        r.set_cookie("k", "v" * 4086)  # "k=" + 4086 + "; Path=/" == 4096 - 3 = 4093... fits
-    with pytest.warns(UserWarning, match="over the 4093-byte limit"):
-        r.set_cookie("k", "v" * 4087)
+        r.set_cookie("k", "v" * 4083)  # "k=" + 4083 + "; Path=/" is exactly 4093 bytes
+    with pytest.warns(UserWarning, match="'k' cookie is 4094 bytes, over the 4093-byte limit"):
+        r.set_cookie("k", "v" * 4084)
 
 
 def test_max_cookie_size_warning_via_app_config(app, client):  # type: ignore[no-untyped-def]
@@ -877,15 +923,34 @@ def test_204_removes_explicit_content_length(app, client):  # type: ignore[no-un
     assert rv.headers["X-Kept"] == "1"
 
 
-def test_304_sends_no_body_and_no_entity_headers(app, client):  # type: ignore[no-untyped-def]
+def test_304_sends_no_body_and_no_entity_headers(app):  # type: ignore[no-untyped-def]
     @app.route("/")
     def index():  # type: ignore[no-untyped-def]
-        return Response("hello", 304, {"ETag": '"abc"', "Expires": EPOCH})
+        headers = {"ETag": '"abc"', "Expires": EPOCH, "Last-Modified": EPOCH}
+        return Response("hello", 304, headers)
 
+    status, headers, body = wsgi_call(app, "/")
+    assert status == "304 NOT MODIFIED"
+    assert headers == [("ETag", '"abc"'), ("Expires", EPOCH)]
+    assert body == b""
+
+
+@pytest.mark.xfail(
+    reason="BUG: testing.TestResponse keeps Response.default_mimetype, so the client adds a"
+    " Content-Type the app never sent",
+    strict=True,
+)
+def test_client_does_not_invent_content_type(app, client):  # type: ignore[no-untyped-def]
+    @app.route("/")
+    def index():  # type: ignore[no-untyped-def]
+        r = Response("hello")
+        r.content_type = None
+        return r
+
+    assert wsgi_call(app, "/")[1] == [("Content-Length", "5")]
     rv = client.get("/")
-    assert rv.status == "304 NOT MODIFIED"
-    assert items(rv) == [("ETag", '"abc"'), ("Expires", EPOCH)]
-    assert rv.data == b""
+    assert items(rv) == [("Content-Length", "5")]
+    assert rv.content_type is None
 
 
 def test_empty_304_does_not_claim_zero_length(app, client):  # type: ignore[no-untyped-def]
@@ -919,26 +984,12 @@ def test_app_is_a_plain_wsgi_callable():  # type: ignore[no-untyped-def]
         r.set_cookie("s", "1")
         return r
 
-    seen: list[object] = []
-
-    def start_response(status, headers, exc_info=None):  # type: ignore[no-untyped-def]
-        seen[:] = [status, headers]
-
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": "/",
-        "SERVER_NAME": "localhost",
-        "SERVER_PORT": "80",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": __import__("io").BytesIO(),
-    }
-    body = b"".join(app(environ, start_response))
-    assert seen == [
+    assert wsgi_call(app, "/") == (
         "201 CREATED",
         [
             ("Content-Type", "text/html; charset=utf-8"),
             ("Content-Length", "2"),
             ("Set-Cookie", "s=1; Path=/"),
         ],
-    ]
-    assert body == b"ok"
+        b"ok",
+    )

@@ -12,11 +12,12 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Awaitable, Callable, Iterator
 from types import CoroutineType
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from urllib.parse import quote
 
+from .concurrency import run_sync
 from .config import DEFAULT_CONFIG, Config
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .datastructures import Headers
@@ -34,7 +35,6 @@ from .request import Request
 from .response import Response
 from .routing import Map, RequestRedirect, Rule
 from .wsgi import write_wsgi
-from .concurrency import run_sync
 
 if TYPE_CHECKING:
     from .asgi import ASGIAdapter
@@ -279,9 +279,11 @@ class Tray:
         with self._serving_lock:
             if self._serving_started:
                 return
-            with self.app_context():
-                for func in self.before_serving_funcs:
-                    _resolve(func())
+            # No hooks, no context: an empty push would run teardown_appcontext for nothing.
+            if self.before_serving_funcs:
+                with self.app_context():
+                    for func in self.before_serving_funcs:
+                        _resolve(func())
             if self.after_serving_funcs:
                 atexit.register(self._stop_serving_wsgi)
             self._serving_started = True
@@ -535,7 +537,7 @@ class Tray:
                     if rv is not None:
                         break
             if rv is None:
-                rv = await view(**args)
+                rv = await cast("Callable[..., Awaitable[Any]]", view)(**args)
         except Exception as e:
             rv = self.handle_user_exception(e, resolve=False)
             if rv.__class__ is CoroutineType:

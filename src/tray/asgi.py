@@ -11,6 +11,7 @@ when the client disconnects.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import io
 import sys
@@ -116,8 +117,8 @@ class ASGIAdapter:
             body = await self._receive_body(scope, receive)
         except ClientDisconnected:
             return
-        except RequestEntityTooLarge as error:
-            await self._send_response(error.get_response(), scope["method"], send, receive)
+        except RequestEntityTooLarge as too_large:
+            await self._send_response(too_large.get_response(), scope["method"], send, receive)
             return
         environ = _environ_from_scope(scope, body)
         request = app._make_request(environ)
@@ -241,10 +242,8 @@ class ASGIAdapter:
                 done, _ = await asyncio.wait({step, wait_gone}, return_when=asyncio.FIRST_COMPLETED)
                 if step not in done:
                     step.cancel()
-                    try:
+                    with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
                         await step
-                    except (asyncio.CancelledError, StopAsyncIteration):
-                        pass
                     return
                 try:
                     chunk = step.result()
@@ -352,7 +351,7 @@ class _ThreadProducer:
                     return chunks, self.finished, self.error if self.finished else None
                 self.waiter = self.loop.create_future()
                 waiter = self.waiter
-            gone = asyncio.ensure_future(disconnected.wait())
+            gone: asyncio.Future[Any] = asyncio.ensure_future(disconnected.wait())
             try:
                 await asyncio.wait({waiter, gone}, return_when=asyncio.FIRST_COMPLETED)
             finally:

@@ -83,7 +83,7 @@ def run_app(
         options["websockets"] = False  # WSGI has no websockets; say so instead of a log line
     options.update(server_options)
     server = Server(target or f"{app.import_name}:app", **options)
-    callable_ = app if interface == "wsgi" else app.asgi  # type: ignore[attr-defined]
+    callable_ = app if interface == "wsgi" else app.asgi
     if target is not None and app.import_name != "__main__":
         server.serve()
     else:

@@ -39,8 +39,10 @@ def _to_wsgi_str(text: str) -> str:
 
 def _path_to_wsgi(path: str) -> str:
     """A URL path as PATH_INFO/SCRIPT_NAME: percent-escapes decoded (UTF-8), then latin-1."""
-    return unquote(path, "utf-8", "surrogateescape").encode("utf-8", "surrogateescape").decode(
-        "latin-1"
+    return (
+        unquote(path, "utf-8", "surrogateescape")
+        .encode("utf-8", "surrogateescape")
+        .decode("latin-1")
     )
 
 
