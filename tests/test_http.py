@@ -108,7 +108,7 @@ def test_parse_status_unencodable_reason() -> None:
 
 
 def test_parse_status_bool() -> None:
-    with pytest.raises(TypeError, match="Invalid HTTP status True: a bool is not a status"):
+    with pytest.raises(ValueError, match="Invalid HTTP status True: a bool is not a status"):
         parse_status(True)
 
 

@@ -157,6 +157,18 @@ CASES: dict[str, tuple[Any, bytes]] = {
     ),
     "namedtuple": (Point(1, "é"), b'[1,"\\u00e9"]'),
     "nested_empty": ({"a": [], "b": {}, "c": [{}]}, b'{"a":[],"b":{},"c":[{}]}'),
+    "sparse_unicode": (
+        {"text": "a" * 200 + "é" + "b" * 200 + "😀\x7f", "n": None},
+        b'{"n":null,"text":"' + b"a" * 200 + b"\\u00e9" + b"b" * 200 + b'\\ud83d\\ude00\\u007f"}',
+    ),
+    "float_lookalike_strings": (
+        ["version 0.0000 and e-1 in text", 10.00001, 2e-1],
+        b'["version 0.0000 and e-1 in text",10.00001,0.2]',
+    ),
+    "null_in_strings": (
+        {"a": None, "s": "null null", "v": 1.5},
+        b'{"a":null,"s":"null null","v":1.5}',
+    ),
     "nested": ([[[[[[1]]]]]], b"[[[[[[1]]]]]]"),
 }
 
@@ -268,6 +280,17 @@ def test_non_finite_floats_raise(obj: Any, shown: str) -> None:
 def test_non_finite_in_stdlib_fallback_raises() -> None:
     with pytest.raises(ValueError, match="value inf is not valid JSON"):
         body({1: math.inf})  # int key: orjson declines, the stdlib path must still refuse
+
+
+def test_nan_found_after_real_nulls() -> None:
+    obj = {"a": None, "b": [None, {"c": None}], "s": "null", "z": [1.0, math.nan]}
+    with pytest.raises(ValueError, match="value nan is not valid JSON"):
+        body(obj)
+
+
+def test_escape_handler_only_handles_encoding() -> None:
+    with pytest.raises(UnicodeDecodeError):
+        b"\xff".decode("utf-8", "tray.json.ensure_ascii")
 
 
 def test_null_alone_is_fine() -> None:

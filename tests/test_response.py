@@ -190,10 +190,6 @@ def test_invalid_status_code_setter(value):  # type: ignore[no-untyped-def]
     assert r.status_code == 200
 
 
-@pytest.mark.xfail(
-    reason="BUG: http.parse_status raises TypeError for a bool status; README promises ValueError",
-    strict=True,
-)
 @pytest.mark.parametrize("value", [True, False])
 def test_bool_status_raises_value_error(value):  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError):

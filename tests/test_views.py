@@ -31,7 +31,7 @@ def test_view_dispatch_request(app, client):
 
 def test_view_methods_attribute(app, client):
     class Echo(View):
-        methods = ["GET", "POST"]
+        methods = ["GET", "POST"]  # noqa: RUF012 (Flask style)
 
         def dispatch_request(self):
             return request.method
@@ -139,7 +139,7 @@ def test_view_decorators(app, client):
         return wrapper
 
     class Decorated(View):
-        decorators = [tag, add_header]
+        decorators = [tag, add_header]  # noqa: RUF012 (Flask style)
 
         def dispatch_request(self):
             return "body"
@@ -166,7 +166,7 @@ def test_view_decorator_can_short_circuit(app, client):
         return wrapper
 
     class Secret(View):
-        decorators = [login_required]
+        decorators = [login_required]  # noqa: RUF012 (Flask style)
 
         def dispatch_request(self):
             return f"secret for {request.args['user']}"
@@ -314,7 +314,7 @@ def test_method_view_mixin_methods(app, client):
 
 def test_method_view_explicit_methods_kept(app, client):
     class Api(MethodView):
-        methods = ["GET"]
+        methods = ["GET"]  # noqa: RUF012 (Flask style)
 
         def get(self):
             return "get"
@@ -359,7 +359,7 @@ def test_method_view_decorators(app, client):
         return wrapper
 
     class Loud(MethodView):
-        decorators = [shout]
+        decorators = [shout]  # noqa: RUF012 (Flask style)
 
         def get(self):
             return "quiet"

@@ -779,6 +779,11 @@ class Tray:
         request = None if ctx is None else ctx.request
         if endpoint[:1] == ".":
             endpoint = endpoint[1:]
+        if _scheme is not None and _external is False:
+            raise ValueError(
+                f"url_for({endpoint!r}, _scheme={_scheme!r}) builds an external URL; drop"
+                " _external=False (a scheme needs a host) or drop _scheme"
+            )
         if request is not None:
             script_root = request.script_root
             if _external is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import types
 from collections.abc import Callable
@@ -29,6 +30,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "TRUSTED_HOSTS": None,
     "PROVIDE_AUTOMATIC_OPTIONS": True,
 }
+
+_MISSING_FILE_ERRNOS = (errno.ENOENT, errno.EISDIR, errno.ENOTDIR)
 
 
 class Config(dict[str, Any]):
@@ -63,12 +66,44 @@ class Config(dict[str, Any]):
             with open(path, "rb") as file:
                 exec(compile(file.read(), path, "exec"), module.__dict__)
         except OSError as error:
-            if silent:
+            if silent and error.errno in _MISSING_FILE_ERRNOS:
                 return False
             error.strerror = f"Unable to load configuration file ({error.strerror})"
             raise
         self.from_object(module)
         return True
+
+    def from_envvar(self, variable_name: str, silent: bool = False) -> bool:
+        """Load the Python file named by the environment variable ``variable_name``."""
+        path = os.environ.get(variable_name)
+        if not path:
+            if silent:
+                return False
+            raise RuntimeError(
+                f"The environment variable {variable_name!r} is not set and as such"
+                " configuration could not be loaded. Set this variable and make it"
+                " point to a configuration file"
+            )
+        return self.from_pyfile(path, silent=silent)
+
+    def from_file(
+        self,
+        filename: str | os.PathLike[str],
+        load: Callable[[Any], Any],
+        silent: bool = False,
+        text: bool = True,
+    ) -> bool:
+        """Load a file with ``load`` (e.g. ``json.load``, ``tomllib.load`` with ``text=False``)."""
+        path = os.path.join(self.root_path, os.fspath(filename))
+        try:
+            with open(path, "r" if text else "rb") as file:
+                obj = load(file)
+        except OSError as error:
+            if silent and error.errno in (errno.ENOENT, errno.EISDIR):
+                return False
+            error.strerror = f"Unable to load configuration file ({error.strerror})"
+            raise
+        return self.from_mapping(obj)
 
     def from_prefixed_env(
         self, prefix: str = "TRAY", *, loads: Callable[[str], Any] | None = None

@@ -72,16 +72,18 @@ def redirect(
     code: int = 302,
     Response: type[Response] | None = None,  # Flask's parameter name
 ) -> Response:
-    """A response that sends the client to ``location`` (302 Found by default)."""
+    """A response that sends the client to ``location`` (302 Found by default).
+
+    As in Flask, an active app decides (``app.redirect``, so ``app.response_class``) and
+    ``Response`` is only used outside an app.
+    """
     from .app import make_redirect
     from .response import Response as _Response
 
     app = current_app_or_none()
-    if Response is None:
-        if app is not None:
-            return app.redirect(location, code)
-        Response = _Response
-    return make_redirect(Response, location, code)
+    if app is not None:
+        return app.redirect(location, code)
+    return make_redirect(Response or _Response, location, code)
 
 
 def abort(code: int | Response, *args: Any, **kwargs: Any) -> NoReturn:

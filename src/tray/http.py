@@ -49,7 +49,7 @@ def parse_status(value: int | str | HTTPStatus) -> tuple[int, str]:
     if isinstance(value, str):
         return _parse_status_str(value)
     if isinstance(value, bool):
-        raise TypeError(f"Invalid HTTP status {value!r}: a bool is not a status; {_STATUS_HELP}.")
+        raise ValueError(f"Invalid HTTP status {value!r}: a bool is not a status; {_STATUS_HELP}.")
     if isinstance(value, int):  # int subclasses other than bool/HTTPStatus
         return parse_status(int(value))
     raise TypeError(

@@ -407,8 +407,11 @@ class Request:
         raise BadRequest(f"Failed to decode JSON object: {error}")
 
     def close(self) -> None:
-        for storage in (self._files or {}).values():
-            storage.close()
+        """Close every uploaded file, including each of a key sent more than once."""
+        files = self._files
+        if files:
+            for _name, storage in files.items(multi=True):
+                storage.close()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.url!r} [{self.method}]>"

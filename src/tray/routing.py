@@ -821,6 +821,11 @@ class Map:
         url = quote(path + "/", safe=_PATH_SAFE)
         return RequestRedirect(f"{url}?{query_string}" if query_string else url)
 
+    def is_endpoint_expecting(self, endpoint: Any, *arguments: str) -> bool:
+        """Whether some rule of ``endpoint`` takes all ``arguments`` (for ``url_defaults``)."""
+        wanted = set(arguments)
+        return any(wanted <= rule.arguments for rule in self._rules_by_endpoint.get(endpoint, ()))
+
     def allowed_methods(self, path: str) -> list[str]:
         """Sorted methods accepted by any rule matching ``path`` (for OPTIONS and 405 Allow)."""
         if self._dirty:
