@@ -8,7 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 from tray.exceptions import BadRequest, RequestEntityTooLarge
-from tray.formparser import CHUNK_SIZE, SPOOL_MAX_SIZE, ParsedFile, parse_form_data
+from tray.formparser import (
+    CHUNK_SIZE,
+    MAX_PREAMBLE_SIZE,
+    SPOOL_MAX_SIZE,
+    ParsedFile,
+    parse_form_data,
+)
 
 BOUNDARY = "XyZ"
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
@@ -206,6 +212,15 @@ def test_multipart_preamble_and_epilogue_are_ignored() -> None:
     body = b"This is a preamble, --XyZ mid-line\r\n" + multipart(([disposition("a")], b"1"))
     form, _ = parse(body + b"epilogue junk")
     assert form == [("a", "1")]
+
+
+def test_content_type_outside_latin_1_is_not_a_form() -> None:
+    assert parse(b"a=1", "multipart/form-data; boundary=€") == ([], [])
+
+
+def test_multipart_preamble_without_boundary_is_capped() -> None:
+    with pytest.raises(BadRequest, match="does not contain the boundary"):
+        parse(b"x" * (MAX_PREAMBLE_SIZE + CHUNK_SIZE + 1))
 
 
 def test_multipart_only_closing_boundary_or_empty_body() -> None:

@@ -75,6 +75,10 @@ class Color(enum.Enum):
     RED = "r"
 
 
+class NanEnum(enum.Enum):
+    N = math.nan
+
+
 class Html:
     def __html__(self) -> str:
         return "<i>h</i>"
@@ -158,13 +162,14 @@ CASES: dict[str, tuple[Any, bytes]] = {
     "namedtuple": (Point(1, "é"), b'[1,"\\u00e9"]'),
     "nested_empty": ({"a": [], "b": {}, "c": [{}]}, b'{"a":[],"b":{},"c":[{}]}'),
     "sparse_unicode": (
-        {"text": "a" * 200 + "é" + "b" * 200 + "😀\x7f", "n": None},
-        b'{"n":null,"text":"' + b"a" * 200 + b"\\u00e9" + b"b" * 200 + b'\\ud83d\\ude00\\u007f"}',
+        {"text": "a" * 1000 + "é" + "b" * 1000 + "😀\x7f", "n": None},
+        b'{"n":null,"text":"' + b"a" * 1000 + b"\\u00e9" + b"b" * 1000 + b'\\ud83d\\ude00\\u007f"}',
     ),
     "float_lookalike_strings": (
         ["version 0.0000 and e-1 in text", 10.00001, 2e-1],
         b'["version 0.0000 and e-1 in text",10.00001,0.2]',
     ),
+    "float_containing_zeros": ([10.00001, -30.000001], b"[10.00001,-30.000001]"),
     "null_in_strings": (
         {"a": None, "s": "null null", "v": 1.5},
         b'{"a":null,"s":"null null","v":1.5}',
@@ -267,6 +272,8 @@ def test_overridden_dumps_is_used_by_response() -> None:
         ({"a": {"b": -math.inf}}, "-inf"),
         (Inner(math.nan, dt.date(2000, 1, 1)), "nan"),
         ((None, FS("nan")), "nan"),
+        ({"a": None, "s": Markupish("x"), "o": collections.OrderedDict(x=math.inf)}, "inf"),
+        ([None, Point(None, NanEnum.N)], "nan"),
     ],
 )
 def test_non_finite_floats_raise(obj: Any, shown: str) -> None:
@@ -383,6 +390,8 @@ def test_base_provider() -> None:
     app = FakeApp()
     resp = Upper(app).response(a="x")
     assert (resp.body, resp.mimetype) == (b'{"A": "X"}', "application/json")
+    assert Upper(app).response(["x"]).body == b'["X"]'
+    assert Upper(app).response().body == b"NULL"
     with pytest.raises(NotImplementedError, match="must implement loads"):
         Upper(app).loads("1")
     with pytest.raises(NotImplementedError, match="must implement dumps"):

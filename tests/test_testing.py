@@ -111,6 +111,11 @@ def test_query_string_dict_round_trips_through_full_path(app, client):  # type: 
     assert client.get("/fp", query_string={"a": ["1", "2"]}).text == "/fp?a=1&a=2"
 
 
+def test_query_string_in_path_and_argument_is_an_error(echo, client):  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError):
+        client.get("/echo?a=1", query_string={"b": "2"})
+
+
 # -- bodies ----------------------------------------------------------------------------------
 
 
@@ -307,6 +312,26 @@ def test_307_keeps_method_and_body(redirects, client, method):  # type: ignore[n
     assert [r.status_code for r in rv.history] == [307]
 
 
+def test_relative_redirect_resolved_against_current_path(app, client):  # type: ignore[no-untyped-def]
+    @app.route("/dir/a")
+    def a():  # type: ignore[no-untyped-def]
+        return redirect("b?x=1")
+
+    @app.route("/dir/b")
+    def b():  # type: ignore[no-untyped-def]
+        return request.full_path
+
+    assert client.get("/dir/a", follow_redirects=True).text == "/dir/b?x=1"
+
+
+def test_head_redirect_stays_head(redirects, client):  # type: ignore[no-untyped-def]
+    rv = client.head("/start", follow_redirects=True)
+    assert rv.status_code == 200
+    assert rv.request.method == "HEAD"
+    assert rv.data == b""
+    assert len(rv.history) == 2
+
+
 def test_redirect_loop_is_capped(app, client):  # type: ignore[no-untyped-def]
     hits = []
 
@@ -443,6 +468,64 @@ def test_separate_clients_have_separate_jars(cookie_app):  # type: ignore[no-unt
     one.get("/set/who/one")
     assert one.get("/show").json == {"who": "one"}
     assert two.get("/show").json == {}
+
+
+def test_cookie_needing_quotes_round_trips(app, client):  # type: ignore[no-untyped-def]
+    @app.route("/set")
+    def set_():  # type: ignore[no-untyped-def]
+        rv = make_response("x")
+        rv.set_cookie("note", "a b;c")
+        rv.set_cookie("word", "é")
+        return rv
+
+    @app.route("/show")
+    def show():  # type: ignore[no-untyped-def]
+        return dict(request.cookies)
+
+    client.get("/set")
+    assert client.get("/show").json == {"note": "a b;c", "word": "é"}
+
+
+def test_cookie_deleted_by_past_expires(app, client):  # type: ignore[no-untyped-def]
+    @app.route("/set")
+    def set_():  # type: ignore[no-untyped-def]
+        rv = make_response("x")
+        rv.set_cookie("keep", "1")
+        rv.set_cookie("gone", "1")
+        return rv
+
+    @app.route("/expire")
+    def expire():  # type: ignore[no-untyped-def]
+        rv = make_response("x")
+        rv.set_cookie("gone", "", expires=0)
+        return rv
+
+    @app.route("/show")
+    def show():  # type: ignore[no-untyped-def]
+        return dict(request.cookies)
+
+    client.get("/set")
+    assert client.get("/show").json == {"keep": "1", "gone": "1"}
+    rv = client.get("/expire")
+    assert rv.headers["Set-Cookie"] == "gone=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/"
+    assert client.get_cookie("gone") is None
+    assert client.get("/show").json == {"keep": "1"}
+
+
+def test_cookie_set_on_redirect_is_sent_to_target(app, client):  # type: ignore[no-untyped-def]
+    @app.route("/login", methods=["POST"])
+    def login():  # type: ignore[no-untyped-def]
+        rv = redirect("/home")
+        rv.set_cookie("session", "42")
+        return rv
+
+    @app.route("/home")
+    def home():  # type: ignore[no-untyped-def]
+        return request.cookies.get("session", "none")
+
+    rv = client.post("/login", follow_redirects=True)
+    assert rv.text == "42"
+    assert rv.request.method == "GET"
 
 
 # -- 'with client:' --------------------------------------------------------------------------

@@ -28,7 +28,6 @@ from .exceptions import (
     default_exceptions,
 )
 from .globals import _cv_ctx
-from .helpers import _ContextStream
 from .http import check_header_value
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .request import Request
@@ -436,7 +435,7 @@ class Tray:
                 error = e
                 raise
             # A stream_with_context body keeps the context; its close() tears it down.
-            deferred = ctx._streaming and response.response.__class__ is _ContextStream
+            deferred = ctx._streaming is not None and response.response is ctx._streaming
             return write_wsgi(response, request.method, start_response, self.logger)
         finally:
             ctx._tokens.pop()
@@ -458,6 +457,19 @@ class Tray:
         if ctx._parent is None and self.teardown_appcontext_funcs:
             for func in reversed(self.teardown_appcontext_funcs):
                 _resolve(func(error))
+        request = ctx.request
+        if request is not None and request._files:
+            request.close()
+
+    async def _teardown_async(self, ctx: RequestContext, error: BaseException | None) -> None:
+        """``_teardown`` for the event loop: async callbacks are awaited, not run_sync'ed."""
+        funcs = [*reversed(self.teardown_request_funcs)]
+        if ctx._parent is None:
+            funcs.extend(reversed(self.teardown_appcontext_funcs))
+        for func in funcs:
+            rv = func(error)
+            if rv.__class__ is CoroutineType:
+                await rv
         request = ctx.request
         if request is not None and request._files:
             request.close()

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 from .ctx import RequestContext
 from .exceptions import RequestEntityTooLarge
 from .globals import _cv_ctx
-from .helpers import _ContextStream
 from .response import encode_chunk
 
 if TYPE_CHECKING:
@@ -134,8 +133,7 @@ class ASGIAdapter:
                 error = e
                 # Error handlers are user code (maybe async): run them off the loop.
                 response = await self.run_sync(app.handle_exception, e)
-            body_iter = response.response
-            deferred = ctx._streaming and body_iter.__class__ is _ContextStream
+            deferred = ctx._streaming is not None and response.response is ctx._streaming
             await self._send_response(response, request.method, send, receive)
         finally:
             ctx._tokens.pop()
@@ -144,7 +142,7 @@ class ASGIAdapter:
                 if preserve is not None:
                     preserve(ctx, deferred)
                 elif not deferred:
-                    app._teardown(ctx, error)
+                    await app._teardown_async(ctx, error)
             finally:
                 _cv_ctx.reset(token)
 

@@ -113,7 +113,8 @@ class RequestContext(AppContext):
         self._tokens = []
         self._after_request_functions: list[Callable[[Response], Response]] | None = None
         self._parent: AppContext | None = None
-        self._streaming = False
+        # The stream_with_context body that keeps this context alive, if any.
+        self._streaming: object | None = None
 
     @property
     def g(self) -> _AppCtxGlobals:

@@ -6,7 +6,7 @@ is honoured, exactly as in Flask.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from functools import wraps
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
 
@@ -134,6 +134,44 @@ class _ContextStream:
                 _cv_ctx.reset(token)
 
 
+class _AsyncContextStream:
+    """``_ContextStream`` for async generators; ``aclose()`` ends the request context."""
+
+    __slots__ = ("_ctx", "_gen")
+
+    def __init__(self, ctx: RequestContext, gen: AsyncIterator[Any]) -> None:
+        self._ctx: RequestContext | None = ctx
+        self._gen = gen
+
+    def __aiter__(self) -> _AsyncContextStream:
+        return self
+
+    async def __anext__(self) -> Any:
+        ctx = self._ctx
+        if ctx is None:
+            raise StopAsyncIteration
+        token = _cv_ctx.set(ctx)
+        try:
+            return await self._gen.__anext__()
+        finally:
+            _cv_ctx.reset(token)
+
+    async def aclose(self) -> None:
+        ctx, self._ctx = self._ctx, None
+        if ctx is None:
+            return
+        token = _cv_ctx.set(ctx)
+        try:
+            aclose = getattr(self._gen, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        finally:
+            try:
+                await ctx.app._teardown_async(ctx, None)
+            finally:
+                _cv_ctx.reset(token)
+
+
 @overload
 def stream_with_context(generator_or_function: Iterable[T]) -> Iterator[T]: ...
 @overload
@@ -142,7 +180,11 @@ def stream_with_context(
 ) -> Callable[..., Iterator[T]]: ...
 def stream_with_context(generator_or_function: Any) -> Any:
     """Keep ``request``, ``g`` and ``current_app`` usable while a streamed body is produced."""
-    if callable(generator_or_function) and not hasattr(generator_or_function, "__next__"):
+    if (
+        callable(generator_or_function)
+        and not hasattr(generator_or_function, "__next__")
+        and not hasattr(generator_or_function, "__anext__")
+    ):
         func = generator_or_function
 
         @wraps(func)
@@ -158,5 +200,10 @@ def stream_with_context(generator_or_function: Any) -> Any:
             "stream_with_context() can only be used while a request is handled: call it in"
             " the view that returns the streamed response."
         )
-    ctx._streaming = True
-    return _ContextStream(ctx, iter(generator_or_function))
+    stream: _ContextStream | _AsyncContextStream
+    if hasattr(generator_or_function, "__aiter__"):
+        stream = _AsyncContextStream(ctx, generator_or_function.__aiter__())
+    else:
+        stream = _ContextStream(ctx, iter(generator_or_function))
+    ctx._streaming = stream
+    return stream

@@ -141,6 +141,10 @@ class EnvironBuilder:
         self.path = url.path or "/"
         if query_string is None:
             query: str = url.query
+        elif url.query:
+            raise ValueError(
+                f"The query string is given both in the path ({path!r}) and as query_string="
+            )
         elif isinstance(query_string, bytes):
             query = query_string.decode("latin-1")
         elif isinstance(query_string, str):
@@ -301,9 +305,9 @@ class TrayClient:
         host = host.partition(":")[0]
         for header in headers.getlist("Set-Cookie"):
             parts = [p.strip() for p in header.split(";")]
+            # The value is kept as sent (quoted, escapes and all) and sent back verbatim, as a
+            # browser does; the app's cookie parser unquotes it.
             name, _, value = parts[0].partition("=")
-            if len(value) >= 2 and value[0] == value[-1] == '"':
-                value = value[1:-1]
             attrs = {}
             for part in parts[1:]:
                 key, _, val = part.partition("=")

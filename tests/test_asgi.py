@@ -1,0 +1,405 @@
+"""ASGI-specific behaviour of ``app.asgi``, driven in process by a minimal ASGI driver."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from tray import Response, Tray, g, request, stream_with_context
+from tray.asgi import call_asgi
+
+
+def scope(
+    method: str = "GET",
+    path: str = "/",
+    headers: list[tuple[bytes, bytes]] | None = None,
+    query: bytes = b"",
+) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "root_path": "",
+        "query_string": query,
+        "headers": [(b"host", b"kitchen.test"), *(headers or [])],
+        "server": ("kitchen.test", 80),
+        "client": ("127.0.0.1", 5000),
+    }
+
+
+def run(app: Tray, method: str = "GET", path: str = "/", body: bytes = b"", **kw: Any) -> Any:
+    headers = kw.pop("headers", [])
+    if body:
+        headers = [*headers, (b"content-length", str(len(body)).encode())]
+    return asyncio.run(call_asgi(app.asgi, scope(method, path, headers, **kw), body))
+
+
+class Driver:
+    """Feeds chosen messages to the app and records what it sends."""
+
+    def __init__(self, messages: list[dict[str, Any]], disconnect_after_chunks: int | None = None):
+        self.messages = list(messages)
+        self.sent: list[dict[str, Any]] = []
+        self.disconnect_after_chunks = disconnect_after_chunks
+        self.gone = asyncio.Event()
+
+    async def receive(self) -> dict[str, Any]:
+        if self.messages:
+            return self.messages.pop(0)
+        await self.gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(self, message: dict[str, Any]) -> None:
+        self.sent.append(message)
+        chunks = [m for m in self.sent if m["type"] == "http.response.body" and m.get("body")]
+        if self.disconnect_after_chunks is not None and len(chunks) >= self.disconnect_after_chunks:
+            self.gone.set()
+
+    def body(self) -> bytes:
+        return b"".join(m.get("body", b"") for m in self.sent if m["type"] == "http.response.body")
+
+
+def test_sync_view_runs_in_the_pool_async_view_on_the_loop(app: Tray) -> None:
+    @app.route("/sync")
+    def sync_view() -> str:
+        return threading.current_thread().name
+
+    @app.route("/async")
+    async def async_view() -> str:
+        asyncio.get_running_loop()
+        return threading.current_thread().name
+
+    status, _, chunks = run(app, path="/sync")
+    assert status == 200
+    assert b"".join(chunks).startswith(b"tray-sync")
+    status, _, chunks = run(app, path="/async")
+    assert b"".join(chunks) == threading.current_thread().name.encode()
+
+
+def test_request_body_is_read_before_the_view(app: Tray) -> None:
+    @app.post("/echo")
+    def echo() -> Any:
+        return {"json": request.get_json(), "length": request.content_length}
+
+    status, headers, chunks = run(
+        app, "POST", "/echo", b'{"dish": "soup"}', headers=[(b"content-type", b"application/json")]
+    )
+    assert status == 200
+    assert b"".join(chunks) == b'{"json":{"dish":"soup"},"length":16}\n'
+
+
+def test_body_in_several_messages_and_size_limit(app: Tray) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 10
+
+    @app.post("/")
+    def index() -> bytes:
+        return request.get_data()
+
+    async def go(parts: list[bytes]) -> Driver:
+        driver = Driver(
+            [
+                {"type": "http.request", "body": p, "more_body": i < len(parts) - 1}
+                for i, p in enumerate(parts)
+            ]
+        )
+        sc = scope("POST", "/", [(b"transfer-encoding", b"chunked")])
+        await app.asgi(sc, driver.receive, driver.send)
+        return driver
+
+    ok = asyncio.run(go([b"abc", b"def"]))
+    assert ok.sent[0]["status"] == 200
+    assert ok.body() == b"abcdef"
+    too_big = asyncio.run(go([b"abcdef", b"ghijkl"]))
+    assert too_big.sent[0]["status"] == 413
+    declared = run(app, "POST", "/", b"x" * 11)
+    assert declared[0] == 413
+
+
+def test_disconnect_while_receiving_the_body_runs_no_view(app: Tray) -> None:
+    called = []
+
+    @app.post("/")
+    def index() -> str:
+        called.append(True)
+        return "never"
+
+    driver = Driver(
+        [{"type": "http.request", "body": b"ab", "more_body": True}, {"type": "http.disconnect"}]
+    )
+    sc = scope("POST", "/", [(b"content-length", b"10")])
+    asyncio.run(app.asgi(sc, driver.receive, driver.send))
+    assert called == []
+    assert driver.sent == []
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_client_disconnect_closes_the_generator_once(app: Tray, kind: str) -> None:
+    closed: list[str] = []
+
+    def sync_gen() -> Iterator[str]:
+        try:
+            for i in range(1000):
+                yield f"{i}\n"
+        finally:
+            closed.append("sync")
+
+    async def async_gen() -> AsyncIterator[str]:
+        try:
+            for i in range(1000):
+                yield f"{i}\n"
+                await asyncio.sleep(0.001)
+        finally:
+            closed.append("async")
+
+    @app.route("/")
+    def index() -> Response:
+        return Response(sync_gen() if kind == "sync" else async_gen())
+
+    driver = Driver([], disconnect_after_chunks=3)
+    asyncio.run(app.asgi(scope(), driver.receive, driver.send))
+    assert closed == [kind]
+    bodies = [m for m in driver.sent if m["type"] == "http.response.body"]
+    assert len(bodies) < 1000
+    assert all(m.get("more_body") for m in bodies)  # the body never claims to be complete
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_error_mid_stream_is_logged_and_cuts_the_stream(
+    app: Tray, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    closed: list[bool] = []
+
+    def sync_gen() -> Iterator[str]:
+        try:
+            yield "first\n"
+            raise RuntimeError("the oven caught fire")
+        finally:
+            closed.append(True)
+
+    async def async_gen() -> AsyncIterator[str]:
+        try:
+            yield "first\n"
+            raise RuntimeError("the oven caught fire")
+        finally:
+            closed.append(True)
+
+    @app.route("/")
+    def index() -> Response:
+        return Response(sync_gen() if kind == "sync" else async_gen())
+
+    driver = Driver([])
+    with caplog.at_level(logging.ERROR), pytest.raises(RuntimeError, match="oven"):
+        asyncio.run(app.asgi(scope(), driver.receive, driver.send))
+    assert closed == [True]
+    assert driver.body() == b"first\n"
+    assert not any(
+        m["type"] == "http.response.body" and not m.get("more_body", False) for m in driver.sent
+    )
+    assert "Error while streaming the response" in caplog.text
+    assert "oven caught fire" in caplog.text
+
+
+def test_request_and_g_inside_async_views_and_generators(app: Tray) -> None:
+    @app.before_request
+    async def load_user() -> None:
+        await asyncio.sleep(0)
+        g.user = request.args.get("user", "nobody")
+
+    @app.route("/")
+    async def index() -> Response:
+        async def gen() -> AsyncIterator[str]:
+            yield f"{request.path} "
+            await asyncio.sleep(0)
+            yield g.user
+
+        return Response(stream_with_context(gen()))
+
+    status, _, chunks = run(app, query=b"user=alex")
+    assert (status, b"".join(chunks)) == (200, b"/ alex")
+
+
+def test_async_hooks_and_handlers_are_awaited(app: Tray) -> None:
+    events: list[str] = []
+
+    @app.after_request
+    async def stamp(response: Response) -> Response:
+        response.headers["X-Chef"] = "async"
+        return response
+
+    @app.errorhandler(404)
+    async def missing(error: Exception) -> tuple[str, int]:
+        return "no such dish", 404
+
+    @app.teardown_request
+    async def bye(error: BaseException | None) -> None:
+        events.append("teardown")
+
+    @app.route("/")
+    async def index() -> str:
+        return "menu"
+
+    status, headers, chunks = run(app)
+    assert (status, dict(headers)["x-chef"], b"".join(chunks)) == (200, "async", b"menu")
+    status, headers, chunks = run(app, path="/nope")
+    assert (status, b"".join(chunks)) == (404, b"no such dish")
+    assert events == ["teardown", "teardown"]
+
+
+def test_head_and_options_under_asgi(app: Tray) -> None:
+    @app.route("/", methods=["GET", "POST"])
+    def index() -> str:
+        return "menu"
+
+    status, headers, chunks = run(app, "HEAD")
+    assert (status, dict(headers)["content-length"], chunks) == (200, "4", [])
+    status, headers, chunks = run(app, "OPTIONS")
+    assert dict(headers)["allow"] == "GET, HEAD, OPTIONS, POST"
+    status, headers, _ = run(app, "DELETE")
+    assert (status, dict(headers)["allow"]) == (405, "GET, HEAD, OPTIONS, POST")
+
+
+def test_unhandled_error_is_a_500_without_traceback(
+    app: Tray, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.testing = False
+
+    @app.route("/")
+    def index() -> str:
+        raise ZeroDivisionError("secret detail")
+
+    with caplog.at_level(logging.ERROR):
+        status, _, chunks = run(app)
+    body = b"".join(chunks)
+    assert status == 500
+    assert b"Internal Server Error" in body
+    assert b"secret detail" not in body
+    assert b"Traceback" not in body
+    assert "ZeroDivisionError: secret detail" in caplog.text
+
+
+def test_lifespan_runs_serving_hooks(app: Tray) -> None:
+    events: list[str] = []
+
+    @app.before_serving
+    async def open_pool() -> None:
+        events.append("start")
+
+    @app.after_serving
+    def close_pool() -> None:
+        events.append("stop")
+
+    async def go() -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+        incoming = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+
+        async def receive() -> dict[str, Any]:
+            return incoming.pop(0)
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+            events.append(message["type"])
+
+        await app.asgi({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send)
+        return sent
+
+    asyncio.run(go())
+    assert events == [
+        "start",
+        "lifespan.startup.complete",
+        "stop",
+        "lifespan.shutdown.complete",
+    ]
+
+
+def test_lifespan_startup_failure_is_reported(app: Tray) -> None:
+    @app.before_serving
+    def broken() -> None:
+        raise RuntimeError("no gas")
+
+    async def go() -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "lifespan.startup"}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        await app.asgi({"type": "lifespan"}, receive, send)
+        return sent
+
+    sent = asyncio.run(go())
+    assert sent == [{"type": "lifespan.startup.failed", "message": "RuntimeError('no gas')"}]
+
+
+def test_before_serving_runs_once_before_the_first_wsgi_request(app: Tray) -> None:
+    events: list[str] = []
+
+    @app.before_serving
+    async def warm_up() -> None:
+        events.append("warm")
+
+    @app.route("/")
+    def index() -> str:
+        events.append("view")
+        return "ok"
+
+    client = app.test_client()
+    client.get("/")
+    client.get("/")
+    assert events == ["warm", "view", "view"]
+
+
+def test_async_views_under_wsgi_reuse_one_loop_per_thread(app: Tray) -> None:
+    @app.route("/")
+    async def index() -> str:
+        return str(id(asyncio.get_running_loop()))
+
+    client = app.test_client()
+    first = client.get("/").data
+    second = client.get("/").data
+    assert first == second
+
+
+def test_async_generator_under_wsgi_streams_and_closes(app: Tray) -> None:
+    closed: list[bool] = []
+
+    @app.route("/")
+    def index() -> Response:
+        async def gen() -> AsyncIterator[str]:
+            try:
+                for i in range(3):
+                    await asyncio.sleep(0)
+                    yield f"{i}{request.args['x']}"
+            finally:
+                closed.append(True)
+
+        return Response(stream_with_context(gen()))
+
+    rv = app.test_client().get("/?x=!")
+    assert rv.data == b"0!1!2!"
+    assert closed == [True]
+
+
+def test_websocket_scope_is_closed_politely(app: Tray) -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def go() -> None:
+        async def receive() -> dict[str, Any]:
+            return {"type": "websocket.connect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        await app.asgi({"type": "websocket", "path": "/"}, receive, send)
+
+    asyncio.run(go())
+    assert sent == [{"type": "websocket.close", "code": 1000}]
