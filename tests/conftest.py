@@ -9,6 +9,7 @@ import pytest
 
 from tray import Tray
 from tray.globals import _cv_ctx
+from tray.testing import TrayClient
 
 SEED_DIR = Path(__file__).parent / "seed"
 _counter = itertools.count()
@@ -51,3 +52,21 @@ def _no_leaked_context():  # type: ignore[no-untyped-def]
     yield
     leaked = _cv_ctx.get(None)
     assert leaked is None, f"test left {leaked!r} pushed"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test of a ``both_protocols`` module through WSGI and through ASGI."""
+    if "protocol" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("both_protocols") is None:
+        return
+    wsgi_only = metafunc.definition.get_closest_marker("wsgi_only") is not None
+    metafunc.parametrize("protocol", ["wsgi"] if wsgi_only else ["wsgi", "asgi"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def protocol(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The interface every test client of this test talks to the app through."""
+    name: str = getattr(request, "param", "wsgi")
+    monkeypatch.setattr(TrayClient, "default_protocol", name)
+    return name

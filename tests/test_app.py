@@ -14,6 +14,8 @@ import pytest
 from tray import Flask, HTTPException, Response, abort, current_app, g, request, url_for
 from tray.exceptions import Forbidden, InternalServerError, NotFound
 
+pytestmark = pytest.mark.both_protocols
+
 # Werkzeug's pages, byte for byte (Flask's spec).
 NOT_FOUND_BODY = (
     b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
@@ -1097,6 +1099,8 @@ def test_async_view(app, client):
     assert client.get("/21").data == b"/21 42"
 
 
+# WSGI runs async views on one loop per thread; the ASGI client starts a loop per request.
+@pytest.mark.wsgi_only
 def test_async_views_reuse_the_thread_loop(app, client):
     @app.route("/")
     async def view():

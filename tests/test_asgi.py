@@ -89,7 +89,7 @@ def test_request_body_is_read_before_the_view(app: Tray) -> None:
     def echo() -> Any:
         return {"json": request.get_json(), "length": request.content_length}
 
-    status, headers, chunks = run(
+    status, _, chunks = run(
         app, "POST", "/echo", b'{"dish": "soup"}', headers=[(b"content-type", b"application/json")]
     )
     assert status == 200

@@ -24,6 +24,8 @@ from tray import (
 )
 from tray.exceptions import NotFound
 
+pytestmark = pytest.mark.both_protocols
+
 HTML = "text/html; charset=utf-8"
 
 
@@ -153,6 +155,7 @@ def test_return_list(returns):  # type: ignore[no-untyped-def]
     assert rv.data == b'[1,"\\u00e9",null]\n'
 
 
+@pytest.mark.wsgi_only  # ASGI carries no reason phrase, only the code
 def test_return_body_and_status(returns):  # type: ignore[no-untyped-def]
     rv = returns(("created", 201))
     assert (rv.status, rv.data) == ("201 CREATED", b"created")
@@ -726,6 +729,7 @@ def test_stream_with_context_as_decorator(app, client):  # type: ignore[no-untyp
     assert client.get("/stream").data == b"path=/stream"
 
 
+@pytest.mark.wsgi_only  # needs the WSGI client's lazy (buffered=False) body
 def test_stream_with_context_teardown_waits_for_close(app, client):  # type: ignore[no-untyped-def]
     events: list[str] = []
 
@@ -752,6 +756,8 @@ def test_stream_with_context_teardown_waits_for_close(app, client):  # type: ign
     assert events == ["finally", "teardown"]
 
 
+# Under ASGI the stream is sent inside the request, so request stays available.
+@pytest.mark.wsgi_only
 def test_request_is_gone_in_a_plain_generator(app, client):  # type: ignore[no-untyped-def]
     @app.route("/stream")
     def stream():  # type: ignore[no-untyped-def]

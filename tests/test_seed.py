@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.both_protocols
+
 REDIRECT_BODY = (
     "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
     "<h1>Redirecting...</h1>\n"

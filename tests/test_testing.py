@@ -8,6 +8,8 @@ import pytest
 
 from tray import Flask, g, make_response, redirect, request, url_for
 
+pytestmark = pytest.mark.both_protocols
+
 
 @pytest.fixture
 def echo(app):  # type: ignore[no-untyped-def]

@@ -10,6 +10,8 @@ import pytest
 from tray import request
 from tray.views import MethodView, View
 
+pytestmark = pytest.mark.both_protocols
+
 
 def test_view_dispatch_request(app, client):
     class Index(View):

@@ -7,6 +7,7 @@ redirects, and returns ``TestResponse`` objects.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import mimetypes
 import os
@@ -102,6 +103,10 @@ def _encode_multipart(fields: list[tuple[str, Any]]) -> tuple[bytes, str]:
 
 def _quote_param(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _canonical(name: str) -> str:
+    return "-".join(part.capitalize() for part in name.split("-"))
 
 
 class EnvironBuilder:
@@ -234,6 +239,8 @@ class TestResponse(Response):
 
     __test__ = False
 
+    #: Only the headers the app sent: never invent a Content-Type.
+    default_mimetype = None
     request: Request
     history: tuple[TestResponse, ...] = ()
 
@@ -259,6 +266,9 @@ class TrayClient:
     """Sends requests to the app through WSGI; ``with client:`` keeps the last request context."""
 
     __test__ = False
+    #: Which interface requests go through: "wsgi" (``app(environ, start_response)``) or
+    #: "asgi" (``app.asgi(scope, receive, send)``, run on a fresh event loop per request).
+    default_protocol: str = "wsgi"
 
     def __init__(
         self,
@@ -266,8 +276,12 @@ class TrayClient:
         response_wrapper: type[Response] | None = None,
         use_cookies: bool = True,
         environ_base: Mapping[str, Any] | None = None,
+        protocol: str | None = None,
     ) -> None:
         self.application = application
+        self.protocol = protocol or self.default_protocol
+        if self.protocol not in ("wsgi", "asgi"):
+            raise ValueError(f"protocol must be 'wsgi' or 'asgi', not {self.protocol!r}")
         self.use_cookies = use_cookies
         self.environ_base: dict[str, Any] = dict(environ_base or {})
         self._cookies: dict[tuple[str, str, str], _Cookie] = {}
@@ -409,6 +423,8 @@ class TrayClient:
             captured[:] = [status, headers]
             return lambda data: None
 
+        if self.protocol == "asgi":
+            return self._finish(builder, environ, *self._run_asgi(environ))
         app_iter = self.application(environ, start_response)
         body: Iterable[bytes]
         if buffered:
@@ -423,9 +439,33 @@ class TrayClient:
         if not captured:
             raise RuntimeError("The app returned without calling start_response()")
         status, header_list = captured
-        response = TestResponse(body, status, Headers(header_list))
+        response = self._finish(builder, environ, status, header_list, body)
         if not buffered:
             response.call_on_close(body.close)  # type: ignore[union-attr]
+        return response
+
+    def _run_asgi(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], list[bytes]]:
+        """Drive ``app.asgi`` for one request, as an ASGI server would."""
+        from .asgi import call_asgi, scope_from_environ
+
+        stream = environ["wsgi.input"]
+        length = environ.get("CONTENT_LENGTH")
+        body = stream.read(int(length)) if length else stream.read()
+        scope = scope_from_environ(environ)
+        status, headers, chunks = asyncio.run(call_asgi(self.application.asgi, scope, bytes(body)))
+        # ASGI sends header names lower-cased; show them canonically ("Content-Type"), as
+        # HTTP clients such as Go's net/http do, so tests read the same under both protocols.
+        return status, [(_canonical(name), value) for name, value in headers], chunks
+
+    def _finish(
+        self,
+        builder: EnvironBuilder,
+        environ: dict[str, Any],
+        status: int | str,
+        header_list: list[tuple[str, str]],
+        body: Iterable[bytes],
+    ) -> TestResponse:
+        response = TestResponse(body, status, Headers(header_list))
         response.request = self.application.request_class(environ)
         self._push_kept()
         if self.use_cookies:
