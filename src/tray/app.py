@@ -397,12 +397,7 @@ class Tray:
     # -- handling a request -----------------------------------------------------------------
 
     def _make_request(self, environ: WSGIEnvironment) -> Request:
-        request = self.request_class(environ)
-        config = self.config
-        request.max_content_length = config["MAX_CONTENT_LENGTH"]
-        request.max_form_memory_size = config["MAX_FORM_MEMORY_SIZE"]
-        request.max_form_parts = config["MAX_FORM_PARTS"]
-        return request
+        return self.request_class(environ)
 
     def _match_request(self, request: Request) -> None:
         try:
@@ -419,10 +414,10 @@ class Tray:
         """The WSGI application itself; ``app.wsgi_app`` is what middleware wraps."""
         if not self._serving_started:
             self._start_serving_wsgi()
-        request = self._make_request(environ)
+        request = self.request_class(environ)
         ctx = RequestContext(self, request)
+        # PERF: the whole request pushes one context variable; no token list bookkeeping.
         token = _cv_ctx.set(ctx)
-        ctx._tokens.append(token)
         error: BaseException | None = None
         deferred = False
         try:
@@ -436,9 +431,8 @@ class Tray:
                 raise
             # A stream_with_context body keeps the context; its close() tears it down.
             deferred = ctx._streaming is not None and response.response is ctx._streaming
-            return write_wsgi(response, request.method, start_response, self.logger)
+            return write_wsgi(response, request.method, start_response, self)
         finally:
-            ctx._tokens.pop()
             try:
                 preserve = environ.get("tray.preserve_context")
                 if preserve is not None:
@@ -451,6 +445,11 @@ class Tray:
 
     def _teardown(self, ctx: RequestContext, error: BaseException | None) -> None:
         # PERF: requests with no teardown callbacks and no files skip all of this.
+        if not (self.teardown_request_funcs or self.teardown_appcontext_funcs):
+            request = ctx.request
+            if request is not None and request._files:
+                request.close()
+            return
         if self.teardown_request_funcs:
             for func in reversed(self.teardown_request_funcs):
                 _resolve(func(error))
@@ -597,6 +596,11 @@ class Tray:
         self, rv: ResponseReturnValue | HTTPException, from_error_handler: bool = False
     ) -> Response:
         response = self.make_response(rv)
+        if not self.after_request_funcs:
+            ctx = _cv_ctx.get(None)
+            # PERF: no after-request hooks at all is the common case; skip the call.
+            if ctx is None or not getattr(ctx, "_after_request_functions", None):
+                return response
         try:
             response = self.process_response(response)
         except Exception:
@@ -706,10 +710,13 @@ class Tray:
     def make_response(self, rv: ResponseReturnValue | HTTPException) -> Response:
         """Turn anything a view may return into a ``Response`` (Flask's rules)."""
         response_class = self.response_class
-        # PERF: the most common return values are checked first, by exact type.
+        # PERF: the most common return values are checked first, by exact type, and built
+        # without the general constructor when the response class allows it.
         rv_type = type(rv)
-        if rv_type is str or rv_type is bytes:
-            return response_class(rv)  # type: ignore[arg-type]
+        if rv_type is str:
+            return response_class._from_text(rv.encode(), 200)  # type: ignore[union-attr]
+        if rv_type is bytes:
+            return response_class._from_text(rv, 200)  # type: ignore[arg-type]
         if isinstance(rv, Response):
             return rv
         status: Any = None
@@ -735,6 +742,8 @@ class Tray:
                 " The function either returned None or ended without a return statement."
             )
         if not isinstance(rv, Response):
+            if type(rv) is str and type(status) is int and not headers:
+                return response_class._from_text(rv.encode(), status)
             if isinstance(rv, (str, bytes, bytearray)):
                 response = response_class(rv, status=status, headers=headers)
                 status = headers = None

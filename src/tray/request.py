@@ -71,11 +71,9 @@ class Request:
         "_files",
         "_form",
         "_headers",
+        "_limits",
         "_path",
         "environ",
-        "max_content_length",
-        "max_form_memory_size",
-        "max_form_parts",
         "method",
         "routing_exception",
         "url_rule",
@@ -96,9 +94,48 @@ class Request:
         self.url_rule: Rule | None = None
         self.view_args: dict[str, Any] | None = None
         self.routing_exception: Exception | None = None
-        self.max_content_length: int | None = None
-        self.max_form_memory_size: int | None = 500_000
-        self.max_form_parts: int | None = 1000
+        self._limits: dict[str, int | None] | None = None
+
+    # -- limits (from the app's config unless set on this request) --------------------------
+
+    def _limit(self, name: str, default: int | None) -> int | None:
+        limits = self._limits
+        if limits is not None and name in limits:
+            return limits[name]
+        from .globals import current_app_or_none
+
+        app = current_app_or_none()
+        return default if app is None else app.config.get(name, default)
+
+    def _set_limit(self, name: str, value: int | None) -> None:
+        if self._limits is None:
+            self._limits = {}
+        self._limits[name] = value
+
+    @property
+    def max_content_length(self) -> int | None:
+        """``MAX_CONTENT_LENGTH``: larger bodies are refused with 413."""
+        return self._limit("MAX_CONTENT_LENGTH", None)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._set_limit("MAX_CONTENT_LENGTH", value)
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        return self._limit("MAX_FORM_MEMORY_SIZE", 500_000)
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self._set_limit("MAX_FORM_MEMORY_SIZE", value)
+
+    @property
+    def max_form_parts(self) -> int | None:
+        return self._limit("MAX_FORM_PARTS", 1000)
+
+    @max_form_parts.setter
+    def max_form_parts(self, value: int | None) -> None:
+        self._set_limit("MAX_FORM_PARTS", value)
 
     # -- URL --------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from .concurrency import run_sync
 from .response import encode_chunk
 
 if TYPE_CHECKING:
+    from .app import Tray
     from .response import Response
     from .types import StartResponse
 
@@ -71,13 +72,12 @@ def _iterate_async(chunks: Any) -> Iterator[bytes]:
 
 
 def write_wsgi(
-    response: Response, method: str, start_response: StartResponse, logger: Logger | None = None
+    response: Response, method: str, start_response: StartResponse, app: Tray | None = None
 ) -> Any:
     """Send status and headers, and return the body iterable the server will consume."""
-    headers = response.wire_headers()
-    start_response(response._status, headers)
+    start_response(response._status, response.wire_headers())
     body = response.response
-    if not response.body_allowed(method):
+    if method == "HEAD" or not response.body_allowed(method):
         ClosingBody(response, body).close()
         return ()
     if type(body) is list and response._on_close is None:
@@ -86,4 +86,4 @@ def write_wsgi(
             if type(chunk) is not bytes:
                 return [b"".join(response.iter_encoded())]
         return body
-    return ClosingBody(response, body, logger)
+    return ClosingBody(response, body, None if app is None else app.logger)
