@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -148,6 +149,7 @@ def test_client_disconnect_closes_the_generator_once(app: Tray, kind: str) -> No
         try:
             for i in range(1000):
                 yield f"{i}\n"
+                time.sleep(0.001)
         finally:
             closed.append("sync")
 

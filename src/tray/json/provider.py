@@ -1,10 +1,12 @@
 """JSON providers: how an app turns Python values into JSON bodies and back.
 
 ``DefaultJSONProvider`` produces exactly the bytes Flask's provider produces for the same
-settings, but its hot path (:meth:`DefaultJSONProvider.response`) encodes with orjson and only
-patches the few places where orjson's output differs from the stdlib ``json`` module's. One
-deliberate difference: non-finite floats (NaN, ±Infinity) raise ``ValueError`` instead of being
-written as the invalid-JSON tokens ``NaN``/``Infinity``.
+settings, but its hot path (:meth:`DefaultJSONProvider.response`) encodes with orjson, then
+checks the output for the few things orjson writes differently from the stdlib ``json`` module
+(non-ASCII, DEL, floats below 1e-4, NaN written as null): sparse differences are patched, dense
+ones re-encoded with the stdlib. Deliberate differences from Flask: NaN/±Infinity raise
+``ValueError`` instead of becoming the invalid-JSON tokens ``NaN``/``Infinity``, and plain
+``Enum`` members encode as their value (orjson cannot be told otherwise) instead of raising.
 """
 
 from __future__ import annotations

@@ -1,0 +1,116 @@
+"""Timing a layer: check, warm up, calibrate, then interleaved repeats; medians in µs/request.
+
+Why this shape:
+
+* every runner's response is checked against the scenario before it is timed, and a runner
+  that fails a scenario is not timed on it (nobody wins by doing less);
+* every runner gets the same number of requests per repeat, sized so that the reference (tray)
+  spends about ``target`` seconds on it;
+* repeats are interleaved (tray, falcon, flask, ... then again), so a burst of noise on this
+  shared machine hits every framework instead of one;
+* the garbage collector stays enabled as in production, but a collection runs before each
+  batch so one framework's garbage is not collected on the next one's clock;
+* the median of the repeats is reported; all repeats are kept in the JSON.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bench.scenarios import Scenario, problems
+
+
+class Runner(Protocol):
+    label: str
+    protocol: str
+
+    def call(self, scenario: Scenario) -> tuple[int, list[tuple[str, str]], bytes]: ...
+
+    def time(self, scenario: Scenario, requests: int) -> float: ...
+
+
+@dataclass
+class Cell:
+    """One framework on one scenario."""
+
+    requests: int
+    runs_us: list[float] = field(default_factory=list)
+
+    @property
+    def median_us(self) -> float:
+        return statistics.median(self.runs_us)
+
+
+@dataclass
+class LayerResult:
+    """µs/request per scenario and runner, plus every check that failed."""
+
+    protocol: str
+    labels: list[str]
+    cells: dict[str, dict[str, Cell]] = field(default_factory=dict)
+    failures: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def median(self, scenario: str, label: str) -> float | None:
+        cell = self.cells.get(scenario, {}).get(label)
+        return cell.median_us if cell is not None else None
+
+
+def check(runner: Runner, scenario: Scenario) -> list[str]:
+    """What is wrong with the runner's response (an exception counts as wrong)."""
+    try:
+        status, headers, body = runner.call(scenario)
+    except Exception as error:
+        return [f"raised {error!r}"]
+    return problems(scenario, status, headers, body)
+
+
+def calibrate(runner: Runner, scenario: Scenario, target: float) -> int:
+    """Requests per batch so that ``runner`` takes about ``target`` seconds (also warms it)."""
+    requests = 16
+    while True:
+        elapsed = runner.time(scenario, requests)
+        if elapsed >= target / 8 or requests >= 1 << 22:
+            return max(1, round(requests * target / max(elapsed, 1e-9)))
+        requests *= 4
+
+
+def measure_layer(
+    protocol: str,
+    runners: Sequence[Runner],
+    scenarios: Sequence[Scenario],
+    repeats: int,
+    target: float,
+    fixed_requests: int | None = None,
+) -> LayerResult:
+    """Time every runner on every scenario; the first runner is the reference for sizing."""
+    result = LayerResult(protocol, [runner.label for runner in runners])
+    for scenario in scenarios:
+        ready: list[Runner] = []
+        for runner in runners:
+            found = check(runner, scenario)
+            if found:
+                result.failures.setdefault(scenario.name, {})[runner.label] = found
+            else:
+                ready.append(runner)
+        if not ready:
+            continue
+        requests = fixed_requests or calibrate(ready[0], scenario, target)
+        for runner in ready:
+            runner.time(scenario, max(1, requests // 5))  # warm-up, not recorded
+        cells = {runner.label: Cell(requests) for runner in ready}
+        for _ in range(repeats):
+            for runner in ready:
+                gc.collect()
+                elapsed = runner.time(scenario, requests)
+                cells[runner.label].runs_us.append(elapsed / requests * 1e6)
+        result.cells[scenario.name] = cells
+        # A response after timing must still be right (no state that went bad under load).
+        for runner in ready:
+            found = check(runner, scenario)
+            if found:
+                result.failures.setdefault(scenario.name, {})[runner.label] = found
+    return result

@@ -1,0 +1,182 @@
+"""The server layer: each app under granian (1 worker, loopback), loaded by ``wrk``.
+
+This is what a deployment sees: HTTP parsing and the socket are granian's (Rust), so the
+framework is a smaller share of each request than in process, and the ratios shrink. Each
+server is checked with one real request per path before it is loaded, and ``wrk``'s own error
+counters ("Non-2xx or 3xx responses", "Socket errors") must stay at zero: a server that fails
+requests fast would otherwise look fast. Servers run in their own process group and are always
+stopped (SIGTERM, then SIGKILL) by that group's id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench.scenarios import Scenario, problems
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Load:
+    """One wrk run against one path of one server."""
+
+    interface: str
+    label: str
+    scenario: str
+    path: str
+    requests_per_s: float
+    latency_avg: str
+    requests: int
+    non_2xx_3xx: int
+    socket_errors: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.non_2xx_3xx == 0 and self.socket_errors == 0
+
+
+def wrk_available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def granian(target: str, interface: str) -> Iterator[int]:
+    """Serve ``module:attribute`` on a free loopback port; yields the port, always stops."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "granian", "--interface", interface,
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+        "--no-access-log", "--log-level", "warning", "--working-dir", str(ROOT),
+    ]  # fmt: skip
+    if interface == "wsgi":
+        command.append("--no-ws")
+    process = subprocess.Popen(
+        [*command, target], cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL
+    )
+    try:
+        _wait_listening(port, process)
+        yield port
+    finally:
+        _stop(process)
+
+
+def _wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"granian exited with status {process.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"granian did not listen on port {port} within {timeout} s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(5)
+
+
+def fetch(port: int, scenario: Scenario) -> list[str]:
+    """One real request through the server, checked against the scenario."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        url = scenario.path + (f"?{scenario.query}" if scenario.query else "")
+        connection.request(scenario.method, url)
+        response = connection.getresponse()
+        body = response.read()
+        return problems(scenario, response.status, response.getheaders(), body)
+    finally:
+        connection.close()
+
+
+_RATE = re.compile(r"Requests/sec:\s*([\d.]+)")
+_TOTAL = re.compile(r"(\d+) requests in")
+_LATENCY = re.compile(r"^\s*Latency\s+(\S+)", re.MULTILINE)
+_NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s*(\d+)")
+_SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+
+
+def wrk(port: int, path: str, duration: int, connections: int) -> tuple[float, int, str, int, int]:
+    """Run wrk; returns requests/s, total requests, mean latency, non-2xx/3xx, socket errors."""
+    url = f"http://127.0.0.1:{port}{path}"
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", url]
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=duration + 30
+    ).stdout
+    rate = _RATE.search(output)
+    total = _TOTAL.search(output)
+    if rate is None or total is None:
+        raise RuntimeError(f"cannot read wrk's output:\n{output}")
+    latency = _LATENCY.search(output)
+    non_2xx = _NON_2XX.search(output)
+    sockets = _SOCKET.search(output)
+    return (
+        float(rate.group(1)),
+        int(total.group(1)),
+        latency.group(1) if latency else "?",
+        int(non_2xx.group(1)) if non_2xx else 0,
+        sum(int(n) for n in sockets.groups()) if sockets else 0,
+    )
+
+
+def run_servers(
+    apps: dict[str, dict[str, str]],
+    scenarios: Sequence[Scenario],
+    duration: int,
+    connections: int,
+    log: bool = True,
+) -> list[Load]:
+    """``apps`` maps interface -> label -> target; every app is loaded on every scenario."""
+    loads: list[Load] = []
+    for interface, targets in apps.items():
+        for label, target in targets.items():
+            if log:
+                print(f"  granian {interface} {label} ...", end="", flush=True)
+            with granian(target, interface) as port:
+                for scenario in scenarios:
+                    found = fetch(port, scenario)
+                    wrk(port, scenario.path, 1, connections)  # warm-up, not recorded
+                    rate, total, latency, non_2xx, errors = wrk(
+                        port, scenario.path, duration, connections
+                    )
+                    loads.append(
+                        Load(interface, label, scenario.name, scenario.path, rate, latency, total, non_2xx,
+                             errors, found)
+                    )  # fmt: skip
+                    if log:
+                        print(f" {scenario.name} {rate:,.0f}/s", end="", flush=True)
+            if log:
+                print()
+    return loads
+
+
+def servers_json(loads: Sequence[Load]) -> list[dict[str, object]]:
+    return [asdict(load) | {"ok": load.ok} for load in loads]

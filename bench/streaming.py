@@ -1,0 +1,69 @@
+"""The streaming layer: one long sync generator through tray's WSGI and ASGI adapters.
+
+Under WSGI the server pulls chunks from the generator on its own thread; under ASGI tray runs
+the sync generator in a producer thread and hands batches to the loop, one ``send`` per chunk.
+The ASGI issue's bar is ASGI ≤ 2x WSGI for a 5,000-chunk stream; both are measured here in
+process with the same drivers as the main layers, interleaved, median of the repeats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+from tray import Flask, Response
+
+from bench.asgi_driver import ASGIRunner
+from bench.measure import measure_layer
+from bench.scenarios import Predicate, Scenario, media_type
+from bench.wsgi_driver import WSGIRunner
+
+
+def stream_app(chunks: int) -> Flask:
+    """A tray app whose ``/big-stream`` yields ``chunks`` lines from a sync generator."""
+    app = Flask(__name__)
+
+    @app.route("/big-stream")
+    def big_stream() -> Response:
+        def generate() -> Iterator[str]:
+            for i in range(chunks):
+                yield f"line {i}\n"
+
+        return Response(generate(), mimetype="text/plain")
+
+    return app
+
+
+def stream_scenario(chunks: int) -> Scenario:
+    expected = "".join(f"line {i}\n" for i in range(chunks)).encode()
+    return Scenario(
+        "big_stream",
+        "/big-stream",
+        200,
+        {"Content-Type": media_type("text/plain")},
+        Predicate(f"the {chunks} lines", lambda body: body == expected),
+        about=f"a {chunks}-chunk sync generator",
+    )
+
+
+def run_streaming(
+    chunks: int, repeats: int, target: float, loop: asyncio.AbstractEventLoop
+) -> dict[str, object]:
+    """µs per streamed response under WSGI and ASGI, and their ratio."""
+    app = stream_app(chunks)
+    scenario = stream_scenario(chunks)
+    runners = [WSGIRunner("wsgi", app), ASGIRunner("asgi", app.asgi, loop)]
+    layer = measure_layer("stream", runners, [scenario], repeats, target)
+    wsgi = layer.median(scenario.name, "wsgi")
+    asgi = layer.median(scenario.name, "asgi")
+    ratio = asgi / wsgi if wsgi and asgi else None
+    cell = layer.cells.get(scenario.name, {}).get("wsgi")
+    return {
+        "chunks": chunks,
+        "wsgi_us": wsgi,
+        "asgi_us": asgi,
+        "asgi_over_wsgi": ratio,
+        "meets_2x": ratio is not None and ratio <= 2.0,
+        "failures": layer.failures,
+        "requests_per_run": cell.requests if cell is not None else None,
+    }
