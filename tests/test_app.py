@@ -1276,3 +1276,19 @@ def test_popping_twice_is_runtime_error(app):
     ctx.pop()
     with pytest.raises(RuntimeError):
         ctx.pop()
+
+
+def test_trusted_hosts(app, client):
+    app.config["TRUSTED_HOSTS"] = ["kitchen.test", ".menu.test"]
+
+    @app.route("/")
+    def index():
+        return "ok"
+
+    assert client.get("/", base_url="http://kitchen.test:8080").data == b"ok"
+    assert client.get("/", base_url="http://menu.test").data == b"ok"
+    assert client.get("/", base_url="http://soup.menu.test").data == b"ok"
+    rv = client.get("/", base_url="http://evil.test")
+    assert rv.status_code == 400
+    assert b"not trusted" in rv.data
+    assert client.get("/", base_url="http://notmenu.test").status_code == 400

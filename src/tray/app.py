@@ -22,6 +22,7 @@ from .config import DEFAULT_CONFIG, Config
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .datastructures import Headers
 from .exceptions import (
+    BadRequest,
     BadRequestKeyError,
     HTTPException,
     InternalServerError,
@@ -489,6 +490,8 @@ class Tray:
         rv: Any = None
         try:
             try:
+                if self.config["TRUSTED_HOSTS"]:
+                    self._check_trusted_host(request)
                 if matched is None:
                     matched = self.url_map.match(
                         request.path, request.method, request.environ.get("QUERY_STRING", "")
@@ -522,6 +525,8 @@ class Tray:
         request = ctx.request
         assert request is not None
         try:
+            if self.config["TRUSTED_HOSTS"]:
+                self._check_trusted_host(request)
             matched = self.url_map.match(
                 request.path, request.method, request.environ.get("QUERY_STRING", "")
             )
@@ -566,6 +571,25 @@ class Tray:
                 )
             response = result
         return response
+
+    def _check_trusted_host(self, request: Request) -> None:
+        """``TRUSTED_HOSTS``: refuse (400) a Host header the app does not answer for.
+
+        An entry matches the host exactly, or, when it starts with a dot, the domain and all
+        its subdomains; ports are ignored.
+        """
+        host = request.host.rsplit(":", 1)[0] if "]" not in request.host else request.host
+        host = host.lower().rstrip(".")
+        for entry in self.config["TRUSTED_HOSTS"]:
+            entry = entry.lower().rstrip(".")
+            if entry.startswith("."):
+                if host == entry[1:] or host.endswith(entry):
+                    return
+            elif host == entry:
+                return
+        raise BadRequest(
+            f"Host {request.host!r} is not trusted: add it to TRUSTED_HOSTS to serve it."
+        )
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Call the view for the current request (routing already done); Flask's hook point."""
