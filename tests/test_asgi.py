@@ -405,3 +405,29 @@ def test_websocket_scope_is_closed_politely(app: Tray) -> None:
 
     asyncio.run(go())
     assert sent == [{"type": "websocket.close", "code": 1000}]
+
+
+def test_sync_to_thread_false_runs_a_sync_view_on_the_loop(app: Tray) -> None:
+    @app.route("/inline", sync_to_thread=False)
+    def inline() -> str:
+        return threading.current_thread().name
+
+    @app.route("/pooled")
+    def pooled() -> str:
+        return threading.current_thread().name
+
+    assert b"".join(run(app, path="/inline")[2]) == threading.current_thread().name.encode()
+    assert b"".join(run(app, path="/pooled")[2]).startswith(b"tray-sync")
+    app.config["SYNC_TO_THREAD"] = False
+    assert b"".join(run(app, path="/pooled")[2]) == threading.current_thread().name.encode()
+    # Under WSGI the option changes nothing.
+    assert app.test_client(protocol="wsgi").get("/inline").status_code == 200
+
+
+def test_automatic_options_for_an_async_view(app: Tray) -> None:
+    @app.route("/", methods=["GET", "PUT"])
+    async def index() -> str:
+        return "never for OPTIONS"
+
+    status, headers, chunks = run(app, "OPTIONS")
+    assert (status, dict(headers)["allow"], chunks) == (200, "GET, HEAD, OPTIONS, PUT", [])

@@ -12,9 +12,9 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from types import CoroutineType
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import quote
 
 from .concurrency import run_sync
@@ -104,6 +104,8 @@ class Tray:
         self.error_handler_spec: dict[
             int | None, dict[type[BaseException], ErrorHandlerCallable]
         ] = {}
+        # Endpoints whose sync view says where it runs under ASGI (route option sync_to_thread).
+        self._sync_to_thread: dict[str, bool] = {}
         self.before_serving_funcs: list[Callable[[], Any]] = []
         self.after_serving_funcs: list[Callable[[], Any]] = []
         self._serving_started = False
@@ -201,6 +203,7 @@ class Tray:
                 raise TypeError(f"add_url_rule({rule!r}) needs an endpoint or a view_func")
             endpoint = view_func.__name__
         options["endpoint"] = endpoint
+        sync_to_thread = options.pop("sync_to_thread", None)
         methods = options.pop("methods", None)
         if methods is None:
             methods = getattr(view_func, "methods", None) or ("GET",)
@@ -230,6 +233,8 @@ class Tray:
                     f" {view_func.__qualname__} another name or pass endpoint='...'"
                 )
         self.url_map.add(rule_obj)
+        if sync_to_thread is not None:
+            self._sync_to_thread[endpoint] = bool(sync_to_thread)
         if view_func is not None:
             self.view_functions[endpoint] = view_func
 
@@ -537,8 +542,11 @@ class Tray:
             return self.full_dispatch_request(ctx)
         rule, args = matched
         view = self.view_functions[rule.endpoint]
-        if not _is_coroutine_function(view):
+        if not _is_coroutine_function(view) and self._sync_to_thread.get(
+            rule.endpoint, self.config["SYNC_TO_THREAD"]
+        ):
             return await adapter.run_sync(self.full_dispatch_request, ctx, matched)  # type: ignore[no-any-return]
+        # An async view, or a sync one declared non-blocking (sync_to_thread=False): on the loop.
         request.url_rule = rule
         request.view_args = args
         rv: Any = None
@@ -553,23 +561,29 @@ class Tray:
                     if rv is not None:
                         break
             if rv is None:
-                rv = await cast("Callable[..., Awaitable[Any]]", view)(**args)
+                if request.method == "OPTIONS" and rule.provide_automatic_options:
+                    rv = self.make_default_options_response()
+                else:
+                    rv = view(**args)
+                    if rv.__class__ is CoroutineType:
+                        rv = await rv
         except Exception as e:
             rv = self.handle_user_exception(e, resolve=False)
             if rv.__class__ is CoroutineType:
                 rv = await rv
         response = self.make_response(rv)
         ctx_funcs = ctx._after_request_functions
-        for func in [*(ctx_funcs or ()), *reversed(self.after_request_funcs)]:
-            result = func(response)
-            if result.__class__ is CoroutineType:
-                result = await result
-            if result is None:
-                raise TypeError(
-                    f"after_request hook {func.__qualname__} returned None; it must return"
-                    " the response it was given (or a new one)"
-                )
-            response = result
+        if ctx_funcs or self.after_request_funcs:
+            for func in [*(ctx_funcs or ()), *reversed(self.after_request_funcs)]:
+                result = func(response)
+                if result.__class__ is CoroutineType:
+                    result = await result
+                if result is None:
+                    raise TypeError(
+                        f"after_request hook {func.__qualname__} returned None; it must return"
+                        " the response it was given (or a new one)"
+                    )
+                response = result
         return response
 
     def _check_trusted_host(self, request: Request) -> None:

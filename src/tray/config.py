@@ -29,6 +29,10 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "TRAP_BAD_REQUEST_ERRORS": None,
     "TRUSTED_HOSTS": None,
     "PROVIDE_AUTOMATIC_OPTIONS": True,
+    # Under ASGI, run sync views in the thread pool (True) or on the event loop (False: only
+    # for views that never block). A route's sync_to_thread= option overrides it.
+    "SYNC_TO_THREAD": True,
+    "ASGI_THREAD_POOL_SIZE": 40,
 }
 
 _MISSING_FILE_ERRNOS = (errno.ENOENT, errno.EISDIR, errno.ENOTDIR)
