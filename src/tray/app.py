@@ -6,7 +6,6 @@ ends in a ``Response``. The WSGI writer (``wsgi.py``) and the ASGI adapter only 
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import logging
 import os
@@ -17,7 +16,7 @@ from types import CoroutineType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import quote
 
-from .concurrency import run_sync
+from .concurrency import run_sync, run_to_value
 from .config import DEFAULT_CONFIG, Config
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .datastructures import Headers
@@ -288,7 +287,7 @@ class Tray:
             if self.before_serving_funcs:
                 with self.app_context():
                     for func in self.before_serving_funcs:
-                        _resolve(func())
+                        run_to_value(func())
             if self.after_serving_funcs:
                 atexit.register(self._stop_serving_wsgi)
             self._serving_started = True
@@ -296,7 +295,7 @@ class Tray:
     def _stop_serving_wsgi(self) -> None:
         with self.app_context():
             for func in self.after_serving_funcs:
-                _resolve(func())
+                run_to_value(func())
 
     async def _run_serving_hooks_async(self, funcs: list[Callable[[], Any]]) -> None:
         with self.app_context():
@@ -392,13 +391,13 @@ class Tray:
         if exc is None:
             exc = sys.exc_info()[1]
         for func in reversed(self.teardown_request_funcs):
-            _resolve(func(exc))
+            run_to_value(func(exc))
 
     def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
         if exc is None:
             exc = sys.exc_info()[1]
         for func in reversed(self.teardown_appcontext_funcs):
-            _resolve(func(exc))
+            run_to_value(func(exc))
 
     # -- handling a request -----------------------------------------------------------------
 
@@ -458,10 +457,10 @@ class Tray:
             return
         if self.teardown_request_funcs:
             for func in reversed(self.teardown_request_funcs):
-                _resolve(func(error))
+                run_to_value(func(error))
         if ctx._parent is None and self.teardown_appcontext_funcs:
             for func in reversed(self.teardown_appcontext_funcs):
-                _resolve(func(error))
+                run_to_value(func(error))
         request = ctx.request
         if request is not None and request._files:
             request.close()
@@ -523,69 +522,6 @@ class Tray:
             rv = self.handle_user_exception(e)
         return self.finalize_request(rv)
 
-    async def full_dispatch_request_async(
-        self, ctx: RequestContext, adapter: ASGIAdapter
-    ) -> Response:
-        """The ASGI flow: async views run on the loop, sync ones in the adapter's thread pool."""
-        request = ctx.request
-        assert request is not None
-        try:
-            if self.config["TRUSTED_HOSTS"]:
-                self._check_trusted_host(request)
-            matched = self.url_map.match(
-                request.path, request.method, request.environ.get("QUERY_STRING", "")
-            )
-        except HTTPException:
-            if self.before_request_funcs or self.url_value_preprocessors or self.error_handler_spec:
-                # User code will run (hooks, handlers): keep it off the loop.
-                return await adapter.run_sync(self.full_dispatch_request, ctx)  # type: ignore[no-any-return]
-            return self.full_dispatch_request(ctx)
-        rule, args = matched
-        view = self.view_functions[rule.endpoint]
-        if not _is_coroutine_function(view) and self._sync_to_thread.get(
-            rule.endpoint, self.config["SYNC_TO_THREAD"]
-        ):
-            return await adapter.run_sync(self.full_dispatch_request, ctx, matched)  # type: ignore[no-any-return]
-        # An async view, or a sync one declared non-blocking (sync_to_thread=False): on the loop.
-        request.url_rule = rule
-        request.view_args = args
-        rv: Any = None
-        try:
-            if self.before_request_funcs or self.url_value_preprocessors:
-                for processor in self.url_value_preprocessors:
-                    processor(request.endpoint, request.view_args)
-                for func in self.before_request_funcs:
-                    rv = func()
-                    if rv.__class__ is CoroutineType:
-                        rv = await rv
-                    if rv is not None:
-                        break
-            if rv is None:
-                if request.method == "OPTIONS" and rule.provide_automatic_options:
-                    rv = self.make_default_options_response()
-                else:
-                    rv = view(**args)
-                    if rv.__class__ is CoroutineType:
-                        rv = await rv
-        except Exception as e:
-            rv = self.handle_user_exception(e, resolve=False)
-            if rv.__class__ is CoroutineType:
-                rv = await rv
-        response = self.make_response(rv)
-        ctx_funcs = ctx._after_request_functions
-        if ctx_funcs or self.after_request_funcs:
-            for func in [*(ctx_funcs or ()), *reversed(self.after_request_funcs)]:
-                result = func(response)
-                if result.__class__ is CoroutineType:
-                    result = await result
-                if result is None:
-                    raise TypeError(
-                        f"after_request hook {func.__qualname__} returned None; it must return"
-                        " the response it was given (or a new one)"
-                    )
-                response = result
-        return response
-
     def _check_trusted_host(self, request: Request) -> None:
         """``TRUSTED_HOSTS``: refuse (400) a Host header the app does not answer for.
 
@@ -625,7 +561,7 @@ class Tray:
         for processor in self.url_value_preprocessors:
             processor(request.endpoint, request.view_args)
         for func in self.before_request_funcs:
-            rv: Any = _resolve(func())
+            rv: Any = run_to_value(func())
             if rv is not None:
                 return rv  # type: ignore[no-any-return]
         return None
@@ -652,9 +588,9 @@ class Tray:
         funcs = getattr(ctx, "_after_request_functions", None)
         if funcs:
             for func in funcs:
-                response = _resolve(func(response))
+                response = run_to_value(func(response))
         for func in reversed(self.after_request_funcs):
-            response = _resolve(func(response))
+            response = run_to_value(func(response))
             if response is None:
                 raise TypeError(
                     f"after_request hook {func.__qualname__} returned None; it must return"
@@ -706,7 +642,7 @@ class Tray:
         if handler is None:
             return e
         rv: Any = handler(e)
-        return _resolve(rv) if resolve else rv  # type: ignore[no-any-return]
+        return run_to_value(rv) if resolve else rv  # type: ignore[no-any-return]
 
     def handle_user_exception(
         self, e: Exception, resolve: bool = True
@@ -722,7 +658,7 @@ class Tray:
         if handler is None:
             raise e
         rv: Any = handler(e)
-        return _resolve(rv) if resolve else rv  # type: ignore[no-any-return]
+        return run_to_value(rv) if resolve else rv  # type: ignore[no-any-return]
 
     def handle_exception(self, e: Exception) -> Response:
         """An error no handler took: log it and answer 500 (or re-raise when propagating)."""
@@ -734,7 +670,7 @@ class Tray:
         self.log_exception(e)
         server_error = InternalServerError(original_exception=e)
         handler = self._find_error_handler(server_error)
-        rv: Any = server_error if handler is None else _resolve(handler(server_error))
+        rv: Any = server_error if handler is None else run_to_value(handler(server_error))
         return self.finalize_request(rv, from_error_handler=True)
 
     def log_exception(self, e: BaseException) -> None:
@@ -923,25 +859,6 @@ def make_redirect(response_class: type[Response], location: str, code: int = 302
     response = response_class(body, code, mimetype="text/html")
     response.headers["Location"] = location
     return response
-
-
-def _resolve(rv: Any) -> Any:
-    """The value of a hook or handler call; an async one's coroutine is run to completion."""
-    return run_sync(rv) if rv.__class__ is CoroutineType else rv
-
-
-# PERF: whether a view is a coroutine function is asked once per function, then remembered.
-_coroutine_functions: dict[Callable[..., Any], bool] = {}
-
-
-def _is_coroutine_function(func: Callable[..., Any]) -> bool:
-    try:
-        return _coroutine_functions[func]
-    except KeyError:
-        result = _coroutine_functions[func] = asyncio.iscoroutinefunction(func)
-        return result
-    except TypeError:  # unhashable callable
-        return asyncio.iscoroutinefunction(func)
 
 
 def _is_async_iterable(value: object) -> bool:

@@ -19,10 +19,12 @@ import threading
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
+from .concurrency import is_coroutine_function
 from .ctx import RequestContext
-from .exceptions import RequestEntityTooLarge
+from .exceptions import HTTPException, RequestEntityTooLarge
 from .globals import _cv_ctx
 from .response import encode_chunk
 
@@ -126,7 +128,7 @@ class ASGIAdapter:
         deferred = False
         try:
             try:
-                response = await app.full_dispatch_request_async(ctx, self)
+                response = await self.dispatch(ctx)
             except Exception as e:
                 error = e
                 # Error handlers are user code (maybe async): run them off the loop.
@@ -143,6 +145,72 @@ class ASGIAdapter:
                     await app._teardown_async(ctx, error)
             finally:
                 _cv_ctx.reset(token)
+
+    async def dispatch(self, ctx: RequestContext) -> Response:
+        """The ASGI flow: async views run on the loop, sync ones in the thread pool.
+
+        Same steps as ``Tray.full_dispatch_request`` (which a sync view runs whole, in one
+        worker thread), with every hook and handler result awaited when it is a coroutine.
+        """
+        app = self.app
+        request = ctx.request
+        assert request is not None
+        try:
+            if app.config["TRUSTED_HOSTS"]:
+                app._check_trusted_host(request)
+            matched = app.url_map.match(
+                request.path, request.method, request.environ.get("QUERY_STRING", "")
+            )
+        except HTTPException:
+            if app.before_request_funcs or app.url_value_preprocessors or app.error_handler_spec:
+                # User code will run (hooks, handlers): keep it off the loop.
+                return await self.run_sync(app.full_dispatch_request, ctx)  # type: ignore[no-any-return]
+            return app.full_dispatch_request(ctx)
+        rule, args = matched
+        view = app.view_functions[rule.endpoint]
+        if not is_coroutine_function(view) and app._sync_to_thread.get(
+            rule.endpoint, app.config["SYNC_TO_THREAD"]
+        ):
+            return await self.run_sync(app.full_dispatch_request, ctx, matched)  # type: ignore[no-any-return]
+        # An async view, or a sync one declared non-blocking (sync_to_thread=False): on the loop.
+        request.url_rule = rule
+        request.view_args = args
+        rv: Any = None
+        try:
+            if app.before_request_funcs or app.url_value_preprocessors:
+                for processor in app.url_value_preprocessors:
+                    processor(request.endpoint, request.view_args)
+                for func in app.before_request_funcs:
+                    rv = func()
+                    if rv.__class__ is CoroutineType:
+                        rv = await rv
+                    if rv is not None:
+                        break
+            if rv is None:
+                if request.method == "OPTIONS" and rule.provide_automatic_options:
+                    rv = app.make_default_options_response()
+                else:
+                    rv = view(**args)
+                    if rv.__class__ is CoroutineType:
+                        rv = await rv
+        except Exception as e:
+            rv = app.handle_user_exception(e, resolve=False)
+            if rv.__class__ is CoroutineType:
+                rv = await rv
+        response = app.make_response(rv)
+        ctx_funcs = ctx._after_request_functions
+        if ctx_funcs or app.after_request_funcs:
+            for func in [*(ctx_funcs or ()), *reversed(app.after_request_funcs)]:
+                result = func(response)
+                if result.__class__ is CoroutineType:
+                    result = await result
+                if result is None:
+                    raise TypeError(
+                        f"after_request hook {func.__qualname__} returned None; it must return"
+                        " the response it was given (or a new one)"
+                    )
+                response = result
+        return response
 
     async def _receive_body(self, scope: Scope, receive: Receive) -> bytes:
         limit = self.app.config["MAX_CONTENT_LENGTH"]

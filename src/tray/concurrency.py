@@ -12,9 +12,10 @@ import contextvars
 import threading
 from collections.abc import Callable, Coroutine
 from functools import wraps
+from types import CoroutineType
 from typing import Any, TypeVar
 
-__all__ = ["ensure_sync", "run_sync"]
+__all__ = ["ensure_sync", "is_coroutine_function", "run_sync", "run_to_value"]
 
 T = TypeVar("T")
 _local = threading.local()
@@ -69,3 +70,22 @@ def ensure_sync(func: Callable[..., Any]) -> Callable[..., Any]:
 
     wrapper.__tray_async__ = func  # type: ignore[attr-defined]
     return wrapper
+
+
+def run_to_value(rv: Any) -> Any:
+    """The value of a hook or handler call; an async one's coroutine is run to completion."""
+    return run_sync(rv) if rv.__class__ is CoroutineType else rv
+
+
+# PERF: whether a view is a coroutine function is asked once per function, then remembered.
+_coroutine_functions: dict[Callable[..., Any], bool] = {}
+
+
+def is_coroutine_function(func: Callable[..., Any]) -> bool:
+    try:
+        return _coroutine_functions[func]
+    except KeyError:
+        result = _coroutine_functions[func] = asyncio.iscoroutinefunction(func)
+        return result
+    except TypeError:  # unhashable callable
+        return asyncio.iscoroutinefunction(func)
