@@ -11,15 +11,9 @@ from typing import Any
 
 import pytest
 
-from tray.datastructures import (
-    CombinedMultiDict,
-    EnvironHeaders,
-    FileStorage,
-    Headers,
-    ImmutableMultiDict,
-    MultiDict,
-)
+from tray.datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict, MultiDict
 from tray.exceptions import BadRequestKeyError
+from tray.headers import EnvironHeaders, Headers
 
 
 def sample() -> Headers:

@@ -19,7 +19,6 @@ from urllib.parse import quote
 from .concurrency import run_sync, run_to_value
 from .config import DEFAULT_CONFIG, Config
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
-from .datastructures import Headers
 from .exceptions import (
     BadRequest,
     BadRequestKeyError,
@@ -28,6 +27,7 @@ from .exceptions import (
     default_exceptions,
 )
 from .globals import _cv_ctx
+from .headers import Headers
 from .http import check_header_value
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .request import Request

@@ -14,14 +14,9 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote_to_bytes
 
 from . import json as _json
-from .datastructures import (
-    CombinedMultiDict,
-    EnvironHeaders,
-    FileStorage,
-    Headers,
-    ImmutableMultiDict,
-)
+from .datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict
 from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
+from .headers import EnvironHeaders, Headers
 from .http import parse_cookie_header, parse_options_header
 
 if TYPE_CHECKING:

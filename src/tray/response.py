@@ -13,7 +13,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import json as _json
-from .datastructures import Headers
+from .headers import Headers
 from .http import (
     dump_cookie,
     get_content_type,

@@ -19,8 +19,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
-from .datastructures import Headers
 from .globals import _cv_ctx
+from .headers import Headers
 from .http import parse_date
 from .response import Response
 

@@ -7,8 +7,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, Union
 
 if TYPE_CHECKING:
-    from .datastructures import Headers
     from .exceptions import HTTPException
+    from .headers import Headers
     from .response import Response
 
 # -- WSGI (PEP 3333) -------------------------------------------------------------------------
