@@ -443,7 +443,9 @@ class Tray:
                 if preserve is not None:
                     # The test client keeps the context for 'with client:' and ends it later.
                     preserve(ctx, deferred)
-                elif not deferred:
+                elif not deferred and (
+                    self.teardown_request_funcs or self.teardown_appcontext_funcs or request._files
+                ):
                     self._teardown(ctx, error)
             finally:
                 _cv_ctx.reset(token)
@@ -497,8 +499,13 @@ class Tray:
                 if self.config["TRUSTED_HOSTS"]:
                     self._check_trusted_host(request)
                 if matched is None:
+                    environ = request.environ
+                    # PERF: a plain ASCII PATH_INFO is already the path; skip the property.
+                    path = environ.get("PATH_INFO") or "/"
+                    if path[0] != "/" or not path.isascii():
+                        path = request.path
                     matched = self.url_map.match(
-                        request.path, request.method, request.environ.get("QUERY_STRING", "")
+                        path, request.method, environ.get("QUERY_STRING", "")
                     )
             except HTTPException:
                 if self.before_request_funcs or self.url_value_preprocessors:
@@ -520,7 +527,10 @@ class Tray:
                         rv = run_sync(rv)
         except Exception as e:
             rv = self.handle_user_exception(e)
-        return self.finalize_request(rv)
+        # PERF: with no after-request hook to run, finalizing is just the conversion.
+        if self.after_request_funcs or ctx._after_request_functions:
+            return self.finalize_request(rv)
+        return self.make_response(rv)
 
     def _check_trusted_host(self, request: Request) -> None:
         """``TRUSTED_HOSTS``: refuse (400) a Host header the app does not answer for.
@@ -688,9 +698,9 @@ class Tray:
         # without the general constructor when the response class allows it.
         rv_type = type(rv)
         if rv_type is str:
-            return response_class._from_text(rv.encode(), 200)  # type: ignore[union-attr]
+            return response_class._from_text(rv.encode())  # type: ignore[union-attr]
         if rv_type is bytes:
-            return response_class._from_text(rv, 200)  # type: ignore[arg-type]
+            return response_class._from_text(rv)  # type: ignore[arg-type]
         if isinstance(rv, Response):
             return rv
         status: Any = None

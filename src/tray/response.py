@@ -116,24 +116,26 @@ class Response:
             self.response = response
 
     @classmethod
-    def _from_text(cls, body: bytes, status: int) -> Response:
+    def _from_text(cls, body: bytes, status: int | None = None) -> Response:
         """A buffered response with the class defaults, built without the general constructor.
 
-        PERF: the path of ``return "text"`` and ``return "text", 201``: two slots and one
-        header list, with the status line and content type taken from precomputed tables.
+        PERF: the path of ``return "text"`` and ``return "text", 201``: a few slots and one
+        header list, with the status line and content type taken from a per-class table.
         """
         if cls.__init__ is not _RESPONSE_INIT:
             return cls(body, status)
+        defaults = _class_defaults.get(cls) or _compute_class_defaults(cls)
         self = cls.__new__(cls)
-        if status == 200:
-            self._status_code, self._status = _default_status_of(cls)
+        if status is None:
+            self._status_code = defaults[0]
+            self._status = defaults[1]
         else:
             self._status_code, self._status = parse_status(status)
         self._headers = None
         self._on_close = None
         self.direct_passthrough = False
         self.response = [body]
-        content_type = _default_content_type_of(cls)
+        content_type = defaults[2]
         if content_type is None:
             self._hlist = [("Content-Length", str(len(body)))]
         else:
@@ -469,26 +471,25 @@ def _set(hlist: list[tuple[str, str]], name: str, value: str) -> None:
 
 # PERF: per-class defaults (status line, content type with charset) are computed once per
 # Response subclass and cached, so constructing a response does no string work.
-_status_cache: dict[type[Response], tuple[int, str]] = {}
-_content_type_cache: dict[type[Response], str | None] = {}
+# (status code, status line, content type) of each Response class, computed on first use.
+_class_defaults: dict[type[Response], tuple[int, str, str | None]] = {}
+
+
+def _compute_class_defaults(cls: type[Response]) -> tuple[int, str, str | None]:
+    code, line = parse_status(cls.default_status)
+    mimetype = cls.default_mimetype
+    content_type = None if mimetype is None else get_content_type(mimetype, cls.charset)
+    value = _class_defaults[cls] = (code, line, content_type)
+    return value
 
 
 def _default_status_of(cls: type[Response]) -> tuple[int, str]:
-    try:
-        return _status_cache[cls]
-    except KeyError:
-        value = _status_cache[cls] = parse_status(cls.default_status)
-        return value
+    defaults = _class_defaults.get(cls) or _compute_class_defaults(cls)
+    return defaults[0], defaults[1]
 
 
 def _default_content_type_of(cls: type[Response]) -> str | None:
-    try:
-        return _content_type_cache[cls]
-    except KeyError:
-        mimetype = cls.default_mimetype
-        value = None if mimetype is None else get_content_type(mimetype, cls.charset)
-        _content_type_cache[cls] = value
-        return value
+    return (_class_defaults.get(cls) or _compute_class_defaults(cls))[2]
 
 
 _RESPONSE_INIT = Response.__init__
