@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import resource
 from collections.abc import Sequence
+from dataclasses import dataclass
 from time import perf_counter
 
 from bench.scenarios import Scenario
@@ -27,7 +28,20 @@ def rss_bytes() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def run_memory(app: WSGIApp, scenarios: Sequence[Scenario], total: int) -> dict[str, object]:
+@dataclass
+class MemoryResult:
+    requests: int
+    seconds: float
+    rss_mib: dict[str, float]
+    peak_rss_mib: float
+
+    @property
+    def growth_mib(self) -> float:
+        """RSS growth from 10 % to 100 % of the requests: about zero when nothing leaks."""
+        return self.rss_mib["100%"] - self.rss_mib["10%"]
+
+
+def run_memory(app: WSGIApp, scenarios: Sequence[Scenario], total: int) -> MemoryResult:
     """``total`` requests round-robin over ``scenarios``; RSS samples at 10/50/100 %."""
     runner = WSGIRunner("tray", app)
     marks = {max(1, total // 10): "10%", max(1, total // 2): "50%", total: "100%"}
@@ -45,10 +59,5 @@ def run_memory(app: WSGIApp, scenarios: Sequence[Scenario], total: int) -> dict[
             if done in marks:
                 samples[marks[done]] = rss_bytes() / MIB
     elapsed = perf_counter() - began
-    return {
-        "requests": total,
-        "seconds": elapsed,
-        "rss_mib": samples,
-        "growth_10_to_100_mib": samples["100%"] - samples["10%"],
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return MemoryResult(total, elapsed, samples, peak)

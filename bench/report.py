@@ -24,7 +24,8 @@ def markdown(header: Row, rows: Sequence[Row]) -> str:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def line(row: Row) -> str:
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        numbers = [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
+        cells = [row[0].ljust(widths[0]), *numbers]
         return "| " + " | ".join(cells) + " |"
 
     rule = "|" + "|".join(["-" * (widths[0] + 2)] + ["-" * (w + 1) + ":" for w in widths[1:]])
@@ -64,15 +65,13 @@ def layer_table(
         failed = layer.failures.get(scenario, {})
         cells = [
             "FAIL" if label in failed else fmt(t, 2 if t is not None and t < 10 else 1)
-            for label, t in zip(layer.labels, times)
+            for label, t in zip(layer.labels, times, strict=True)
         ]
         rows.append([scenario, *cells, *(fmt(col.get(scenario), 2) for col in ratios.values())])
     complete = [s for s in scenarios if all(layer.median(s, lb) for lb in layer.labels)]
     means = [geomean([layer.median(s, lb) or math.nan for s in complete]) for lb in layer.labels]
     ratio_means = [geomean([col[s] for s in complete if s in col]) for col in ratios.values()]
-    rows.append(
-        ["**geomean**", *(fmt(m, 2) for m in means), *(fmt(r, 2) for r in ratio_means)]
-    )
+    rows.append(["**geomean**", *(fmt(m, 2) for m in means), *(fmt(r, 2) for r in ratio_means)])
     return markdown(header, rows)
 
 

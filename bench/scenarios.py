@@ -198,10 +198,10 @@ def problems(
     lengths = by_name.get("content-length")
     if lengths and lengths != [str(len(body))]:
         found.append(f"Content-Length {lengths!r} but the body has {len(body)} bytes")
-    check = scenario.body
-    if isinstance(check, Predicate):
-        if not check(body):
-            found.append(f"body {body[:80]!r}, expected {check.description}")
-    elif body != check:
-        found.append(f"body {body[:80]!r}, expected {check[:80]!r}")
+    expected = scenario.body
+    if isinstance(expected, Predicate):
+        if not expected(body):
+            found.append(f"body {body[:80]!r}, expected {expected.description}")
+    elif body != expected:
+        found.append(f"body {body[:80]!r}, expected {expected[:80]!r}")
     return found

@@ -168,9 +168,19 @@ def run_servers(
                         port, scenario.path, duration, connections
                     )
                     loads.append(
-                        Load(interface, label, scenario.name, scenario.path, rate, latency, total, non_2xx,
-                             errors, found)
-                    )  # fmt: skip
+                        Load(
+                            interface=interface,
+                            label=label,
+                            scenario=scenario.name,
+                            path=scenario.path,
+                            requests_per_s=rate,
+                            latency_avg=latency,
+                            requests=total,
+                            non_2xx_3xx=non_2xx,
+                            socket_errors=errors,
+                            problems=found,
+                        )
+                    )
                     if log:
                         print(f" {scenario.name} {rate:,.0f}/s", end="", flush=True)
             if log:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-
-from tray import Flask, Response
+from dataclasses import dataclass
 
 from bench.asgi_driver import ASGIRunner
-from bench.measure import measure_layer
+from bench.measure import Runner, measure_layer
 from bench.scenarios import Predicate, Scenario, media_type
 from bench.wsgi_driver import WSGIRunner
+from tray import Flask, Response
 
 
 def stream_app(chunks: int) -> Flask:
@@ -46,24 +46,32 @@ def stream_scenario(chunks: int) -> Scenario:
     )
 
 
+@dataclass
+class StreamResult:
+    chunks: int
+    wsgi_us: float | None
+    asgi_us: float | None
+    asgi_over_wsgi: float | None
+    requests_per_run: int | None
+    failures: dict[str, dict[str, list[str]]]
+
+    @property
+    def meets_2x(self) -> bool:
+        return self.asgi_over_wsgi is not None and self.asgi_over_wsgi <= 2.0
+
+
 def run_streaming(
     chunks: int, repeats: int, target: float, loop: asyncio.AbstractEventLoop
-) -> dict[str, object]:
+) -> StreamResult:
     """µs per streamed response under WSGI and ASGI, and their ratio."""
     app = stream_app(chunks)
     scenario = stream_scenario(chunks)
-    runners = [WSGIRunner("wsgi", app), ASGIRunner("asgi", app.asgi, loop)]
+    runners: list[Runner] = [WSGIRunner("wsgi", app), ASGIRunner("asgi", app.asgi, loop)]
     layer = measure_layer("stream", runners, [scenario], repeats, target)
     wsgi = layer.median(scenario.name, "wsgi")
     asgi = layer.median(scenario.name, "asgi")
     ratio = asgi / wsgi if wsgi and asgi else None
     cell = layer.cells.get(scenario.name, {}).get("wsgi")
-    return {
-        "chunks": chunks,
-        "wsgi_us": wsgi,
-        "asgi_us": asgi,
-        "asgi_over_wsgi": ratio,
-        "meets_2x": ratio is not None and ratio <= 2.0,
-        "failures": layer.failures,
-        "requests_per_run": cell.requests if cell is not None else None,
-    }
+    return StreamResult(
+        chunks, wsgi, asgi, ratio, cell.requests if cell is not None else None, layer.failures
+    )

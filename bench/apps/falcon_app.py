@@ -9,6 +9,7 @@ HttpOnly, which are turned off to send the same ``Set-Cookie`` as the others.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import falcon
@@ -18,6 +19,8 @@ from bench.scenarios import SCALING_RULES, STREAM_CHUNKS, USER
 
 Req = falcon.Request
 Resp = falcon.Response
+AReq = falcon.asgi.Request
+AResp = falcon.asgi.Response
 
 
 def profile_url(username: str, **query: object) -> str:
@@ -90,18 +93,18 @@ class Stream:
 
 # -- ASGI -------------------------------------------------------------------------------------
 class AsyncHello:
-    async def on_get(self, req: Req, resp: Resp) -> None:
+    async def on_get(self, req: AReq, resp: AResp) -> None:
         resp.content_type = falcon.MEDIA_TEXT
         resp.text = "Hello, World!"
 
 
 class AsyncUser:
-    async def on_get(self, req: Req, resp: Resp) -> None:
+    async def on_get(self, req: AReq, resp: AResp) -> None:
         resp.media = USER
 
 
 class AsyncCookie:
-    async def on_get(self, req: Req, resp: Resp) -> None:
+    async def on_get(self, req: AReq, resp: AResp) -> None:
         resp.content_type = falcon.MEDIA_HTML
         resp.text = "Here's your cookie!"
         resp.set_header("X-Special-Message", "Baked fresh!")
@@ -110,14 +113,14 @@ class AsyncCookie:
 
 
 class AsyncCreated:
-    async def on_get(self, req: Req, resp: Resp) -> None:
+    async def on_get(self, req: AReq, resp: AResp) -> None:
         resp.status = falcon.HTTP_201
         resp.content_type = falcon.MEDIA_HTML
         resp.text = "New item created!"
 
 
 class AsyncOldPage:
-    async def on_get(self, req: Req, resp: Resp) -> None:
+    async def on_get(self, req: AReq, resp: AResp) -> None:
         raise falcon.HTTPFound("/new-page")
 
 
@@ -125,24 +128,24 @@ class AsyncPage:
     def __init__(self, template: str) -> None:
         self.template = template
 
-    async def on_get(self, req: Req, resp: Resp, **params: str) -> None:
+    async def on_get(self, req: AReq, resp: AResp, **params: str) -> None:
         resp.content_type = falcon.MEDIA_HTML
         resp.text = self.template.format(**params)
 
 
 class AsyncDashboard:
-    async def on_get(self, req: Req, resp: Resp) -> None:
+    async def on_get(self, req: AReq, resp: AResp) -> None:
         resp.content_type = falcon.MEDIA_HTML
         resp.text = f"Visit profile at: {profile_url('alex', tab='posts', page=2)}"
 
 
 class AsyncStream:
-    async def on_get(self, req: Req, resp: Resp) -> None:
+    async def on_get(self, req: AReq, resp: AResp) -> None:
         resp.content_type = falcon.MEDIA_TEXT
         resp.stream = async_chunks()
 
 
-def build(api: falcon.App, sync: bool) -> falcon.App:
+def build(api: Any, sync: bool) -> Any:
     """Register the routes in scenario order; the scaling rules go before ``/target``."""
     page = Page if sync else AsyncPage
     api.add_route("/hello", Hello() if sync else AsyncHello())

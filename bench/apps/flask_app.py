@@ -77,5 +77,3 @@ for i in range(SCALING_RULES):
 @app.route("/target/<id>")
 def target(id: str) -> str:
     return f"Target {id}"
-
-

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bench.scenarios import DASHBOARD_BODY, SCALING_RULES, STREAM_CHUNKS
 
 Headers = list[tuple[str, str]]
+Prepared = tuple[int, Headers, bytes]
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 REDIRECT_PAGE = (
@@ -25,7 +26,7 @@ NOT_FOUND_PAGE = (
 STREAM = tuple(f"Chunk {i}\n".encode() for i in range(STREAM_CHUNKS))
 
 
-def buffered(status: int, content_type: str, body: bytes, *extra: tuple[str, str]) -> tuple:
+def buffered(status: int, content_type: str, body: bytes, *extra: tuple[str, str]) -> Prepared:
     """``(status, headers, body)`` with the Content-Length a buffered body carries."""
     headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), *extra]
     return status, headers, body

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tray import Flask, Response, jsonify, make_response, redirect, url_for
-
 from bench.scenarios import SCALING_RULES, STREAM_CHUNKS, USER
+from tray import Flask, Response, jsonify, make_response, redirect, url_for
 
 app = Flask(__name__)
 
