@@ -97,6 +97,20 @@ class HTTPException(Exception):
             return self.response
         from .response import Response
 
+        cls = type(self)
+        if (
+            cls.get_headers is HTTPException.get_headers
+            and cls.get_body is HTTPException.get_body
+            and cls.get_description is HTTPException.get_description
+            and self.description is cls.description
+            and self.code is not None
+        ):
+            # PERF: the default page of each error class is rendered once (a 404 storm is
+            # common: scanners, bots); the response itself is still new every time.
+            body = _default_pages.get(cls)
+            if body is None:
+                body = _default_pages[cls] = self.get_body().encode()
+            return Response._from_text(body, self.code)
         return Response(self.get_body(), self.code or 500, self.get_headers())
 
     def __str__(self) -> str:
@@ -106,6 +120,9 @@ class HTTPException(Exception):
     def __repr__(self) -> str:
         code = self.code if self.code is not None else "???"
         return f"<{type(self).__name__} '{code}: {self.name}'>"
+
+
+_default_pages: dict[type[HTTPException], bytes] = {}
 
 
 class BadRequest(HTTPException):

@@ -543,6 +543,17 @@ class Map:
         self._buckets = {segment: _combine(rules) for segment, rules in buckets.items()}
         self._rest = _combine(rest) if rest else None
         self._ordered = ordered
+        # The exact scan only ever needs the rules a path could reach (its static rules, its
+        # first segment's bucket, the rest): a 404 never walks the whole table.
+        self._static_rules: dict[str, list[Rule]] = {}
+        for rule in ordered:
+            if rule.is_static:
+                self._static_rules.setdefault(rule.rule, []).append(rule)
+                if not rule.strict_slashes and rule.rule != "/":
+                    other = rule.rule[:-1] if rule.rule.endswith("/") else rule.rule + "/"
+                    self._static_rules.setdefault(other, []).append(rule)
+        self._bucket_rules = buckets
+        self._rest_rules = rest
         self._dirty = False
 
     # ----------------------------------------------------------------------- matching
@@ -597,7 +608,8 @@ class Map:
     def _match_slow(self, path: str, method: str, query_string: str) -> tuple[Rule, dict[str, Any]]:
         """Exact scan in priority order: used for method mismatches and rejected values only."""
         allowed: set[str] = set()
-        for rule in self._ordered:
+        candidates = self._candidates(path)
+        for rule in candidates:
             values = rule._match(path)
             if values is None:
                 continue
@@ -608,7 +620,7 @@ class Map:
             raise MethodNotAllowed(valid_methods=sorted(allowed))
         if not path.endswith("/"):
             slashed = path + "/"
-            for rule in self._ordered:
+            for rule in self._candidates(slashed):
                 if (
                     rule.strict_slashes
                     and rule.rule.endswith("/")
@@ -617,6 +629,18 @@ class Map:
                 ):
                     raise self._redirect(path, query_string)
         raise NotFound()
+
+    def _candidates(self, path: str) -> list[Rule]:
+        """The rules that could match ``path``, in priority order."""
+        end = path.find("/", 1)
+        segment = path[1:end] if end > 0 else path[1:]
+        statics = self._static_rules.get(path)
+        bucket = self._bucket_rules.get(segment)
+        if statics is None and bucket is None:
+            return self._rest_rules
+        candidates = [*(statics or ()), *(bucket or ()), *self._rest_rules]
+        candidates.sort(key=lambda r: r._sort_key)
+        return candidates
 
     @staticmethod
     def _redirect(path: str, query_string: str) -> RequestRedirect:
@@ -633,7 +657,7 @@ class Map:
         if self._dirty:
             self._compile()
         allowed: set[str] = set()
-        for rule in self._ordered:
+        for rule in self._candidates(path):
             if rule.methods is not None and rule._match(path) is not None:
                 allowed.update(rule.methods)
         return sorted(allowed)
