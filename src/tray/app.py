@@ -7,6 +7,7 @@ ends in a ``Response``. The WSGI writer (``wsgi.py``) and the ASGI adapter only 
 from __future__ import annotations
 
 import atexit
+import html
 import logging
 import os
 import sys
@@ -53,6 +54,10 @@ __all__ = ["Flask", "Tray"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+_REDIRECT_PAGE_HEAD = (
+    "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n"
+    "<p>You should be redirected automatically to the target URL: "
+)
 
 
 def _find_root_path(import_name: str) -> str:
@@ -848,6 +853,7 @@ Flask = Tray
 
 
 def make_redirect(response_class: type[Response], location: str, code: int = 302) -> Response:
+    """The redirect response: ``Location`` as given (relative stays relative), a tiny HTML page."""
     if isinstance(code, bool) or code not in _REDIRECT_CODES:
         raise ValueError(
             f"Invalid redirect code {code!r}: use 301 or 308 (permanent), 302 or 303"
@@ -857,17 +863,16 @@ def make_redirect(response_class: type[Response], location: str, code: int = 302
     if not location.isascii() or " " in location:
         # An IRI becomes a URI: non-ASCII and spaces are percent-encoded, nothing else changes.
         location = quote(location, safe="/:?#[]@!$&'()*+,;=%~")
-    import html
-
     escaped = html.escape(location)
     body = (
-        "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
-        "<h1>Redirecting...</h1>\n"
-        f'<p>You should be redirected automatically to the target URL: <a href="{escaped}">'
-        f"{escaped}</a>. If not, click the link.\n"
-    )
-    response = response_class(body, code, mimetype="text/html")
-    response.headers["Location"] = location
+        f'{_REDIRECT_PAGE_HEAD}<a href="{escaped}">{escaped}</a>. If not, click the link.\n'
+    ).encode()
+    # PERF: built from the class's precomputed defaults; the header list is extended directly
+    # (the location was checked above).
+    response = response_class._from_text(body, code)
+    if response_class.default_mimetype != "text/html" or response_class.charset != "utf-8":
+        response.mimetype = "text/html"
+    response._hlist.append(("Location", location))
     return response
 
 

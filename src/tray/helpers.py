@@ -10,8 +10,10 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from functools import wraps
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
 
+from .app import make_redirect
 from .exceptions import abort as _abort
 from .globals import _cv_ctx, current_app_or_none
+from .response import Response as _Response
 
 if TYPE_CHECKING:
     from .ctx import RequestContext
@@ -77,9 +79,6 @@ def redirect(
     As in Flask, an active app decides (``app.redirect``, so ``app.response_class``) and
     ``Response`` is only used outside an app.
     """
-    from .app import make_redirect
-    from .response import Response as _Response
-
     app = current_app_or_none()
     if app is not None:
         return app.redirect(location, code)

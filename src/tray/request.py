@@ -145,7 +145,11 @@ class Request:
 
     @property
     def script_root(self) -> str:
-        return _wsgi_decode(self.environ.get("SCRIPT_NAME", "")).rstrip("/")
+        """Where the app is mounted (``SCRIPT_NAME``), without a trailing slash."""
+        script_name = self.environ.get("SCRIPT_NAME")
+        if not script_name:  # PERF: the app mounted at the root, the common case
+            return ""
+        return _wsgi_decode(script_name).rstrip("/")
 
     root_path = script_root
 
