@@ -785,26 +785,39 @@ class Tray:
         **values: Any,
     ) -> str:
         """Build the URL of ``endpoint``; extra values become the query string."""
+        return self._build_url(endpoint, values, _anchor, _method, _scheme, _external)
+
+    def _build_url(
+        self,
+        endpoint: str,
+        values: dict[str, Any],
+        anchor: str | None,
+        method: str | None,
+        scheme: str | None,
+        external: bool | None,
+    ) -> str:
+        """``url_for`` with its options as plain arguments (the module helper calls this)."""
         ctx = _cv_ctx.get(None)
         request = None if ctx is None else ctx.request
         if endpoint[:1] == ".":
             endpoint = endpoint[1:]
-        if _scheme is not None and _external is False:
+        if scheme is not None and external is False:
             raise ValueError(
-                f"url_for({endpoint!r}, _scheme={_scheme!r}) builds an external URL; drop"
+                f"url_for({endpoint!r}, _scheme={scheme!r}) builds an external URL; drop"
                 " _external=False (a scheme needs a host) or drop _scheme"
             )
         if request is not None:
             script_root = request.script_root
-            if _external is None:
-                _external = _scheme is not None
-            host = request.host if _external else ""
-            scheme = _scheme or request.scheme
+            if external is None:
+                external = scheme is not None
+            if external:
+                host = request.host
+                scheme = scheme or request.scheme
         else:
-            if _external is None:
-                _external = True
+            if external is None:
+                external = True
             server_name = self.config["SERVER_NAME"]
-            if server_name is None and _external:
+            if server_name is None and external:
                 raise RuntimeError(
                     f"Unable to build an external URL for {endpoint!r} outside a request:"
                     " set app.config['SERVER_NAME'] (e.g. 'example.com') so tray knows the"
@@ -812,14 +825,15 @@ class Tray:
                 )
             host = server_name or ""
             script_root = str(self.config["APPLICATION_ROOT"] or "/").rstrip("/")
-            scheme = _scheme or self.config["PREFERRED_URL_SCHEME"]
+            scheme = scheme or self.config["PREFERRED_URL_SCHEME"]
         if self.url_default_functions:
             self.inject_url_defaults(endpoint, values)
-        path = self.url_map.build(endpoint, values, method=_method)
-        url = f"{script_root}{path}"
-        if _anchor is not None:
-            url += "#" + quote(_anchor, safe="%!#$&'()*+,/:;=?@")
-        if _external:
+        url = self.url_map.build(endpoint, values, method)
+        if script_root:
+            url = script_root + url
+        if anchor is not None:
+            url += "#" + quote(anchor, safe="%!#$&'()*+,/:;=?@")
+        if external:
             url = f"{scheme}://{host}{url}"
         return url
 
