@@ -54,10 +54,63 @@ class ASGIAdapter:
     # -- entry point ------------------------------------------------------------------------
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._handle_other(scope, receive, send)
+            return
+        # PERF: the http path is handled here, inline: every coroutine layer costs per request.
+        app = self.app
+        environ = _environ_from_scope(scope)
+        if (
+            "CONTENT_LENGTH" in environ
+            or "HTTP_TRANSFER_ENCODING" in environ
+            or scope["method"] not in _BODILESS
+        ):
+            try:
+                body = await self._receive_body(environ, receive)
+            except ClientDisconnected:
+                return
+            except RequestEntityTooLarge as too_large:
+                await self._send_response(too_large.get_response(), scope["method"], send, receive)
+                return
+            environ["wsgi.input"] = io.BytesIO(body)
+            if body:
+                environ["CONTENT_LENGTH"] = str(len(body))
+            else:
+                environ.pop("CONTENT_LENGTH", None)
+        else:
+            # PERF: a bodiless request (nearly every GET) costs no receive() round trip.
+            environ["wsgi.input"] = io.BytesIO()
+        request = app.request_class(environ)
+        ctx = RequestContext(app, request)
+        token = _cv_ctx.set(ctx)
+        error: BaseException | None = None
+        deferred = False
+        try:
+            try:
+                response = await self.dispatch(ctx)
+            except Exception as e:
+                error = e
+                # Error handlers are user code (maybe async): run them off the loop.
+                response = await self.run_sync(app.handle_exception, e)
+            deferred = ctx._streaming is not None and response.response is ctx._streaming
+            await self._send_response(response, request.method, send, receive)
+        finally:
+            try:
+                preserve = environ.get("tray.preserve_context")
+                if preserve is not None:
+                    preserve(ctx, deferred)
+                elif not deferred and (
+                    app.teardown_request_funcs or app.teardown_appcontext_funcs or request._files
+                ):
+                    await app._teardown_async(ctx, error)
+            finally:
+                _cv_ctx.reset(token)
+
+    handle_http = __call__
+
+    async def _handle_other(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
-        if kind == "http":
-            await self.handle_http(scope, receive, send)
-        elif kind == "lifespan":
+        if kind == "lifespan":
             await self.handle_lifespan(receive, send)
         elif kind == "websocket":
             await receive()  # websocket.connect
@@ -109,42 +162,6 @@ class ASGIAdapter:
                 return
 
     # -- http -------------------------------------------------------------------------------
-
-    async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        app = self.app
-        try:
-            body = await self._receive_body(scope, receive)
-        except ClientDisconnected:
-            return
-        except RequestEntityTooLarge as too_large:
-            await self._send_response(too_large.get_response(), scope["method"], send, receive)
-            return
-        environ = _environ_from_scope(scope, body)
-        request = app._make_request(environ)
-        ctx = RequestContext(app, request)
-        token = _cv_ctx.set(ctx)
-        ctx._tokens.append(token)
-        error: BaseException | None = None
-        deferred = False
-        try:
-            try:
-                response = await self.dispatch(ctx)
-            except Exception as e:
-                error = e
-                # Error handlers are user code (maybe async): run them off the loop.
-                response = await self.run_sync(app.handle_exception, e)
-            deferred = ctx._streaming is not None and response.response is ctx._streaming
-            await self._send_response(response, request.method, send, receive)
-        finally:
-            ctx._tokens.pop()
-            try:
-                preserve = environ.get("tray.preserve_context")
-                if preserve is not None:
-                    preserve(ctx, deferred)
-                elif not deferred:
-                    await app._teardown_async(ctx, error)
-            finally:
-                _cv_ctx.reset(token)
 
     async def dispatch(self, ctx: RequestContext) -> Response:
         """The ASGI flow: async views run on the loop, sync ones in the thread pool.
@@ -212,22 +229,13 @@ class ASGIAdapter:
                 response = result
         return response
 
-    async def _receive_body(self, scope: Scope, receive: Receive) -> bytes:
+    async def _receive_body(self, environ: dict[str, Any], receive: Receive) -> bytes:
+        """The whole request body, refused (413) beyond ``MAX_CONTENT_LENGTH``."""
         limit = self.app.config["MAX_CONTENT_LENGTH"]
-        declared: int | None = None
-        framed = False
-        for name, value in scope["headers"]:
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = None
-                framed = True
-            elif name == b"transfer-encoding":
-                framed = True
-        if not framed and scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
-            # PERF: a bodiless request (nearly every GET) costs no receive() round trip.
-            return b""
+        try:
+            declared: int | None = int(environ.get("CONTENT_LENGTH", ""))
+        except ValueError:
+            declared = None
         if limit is not None and declared is not None and declared > limit:
             raise RequestEntityTooLarge(
                 f"The request body is {declared} bytes; this server accepts at most {limit}."
@@ -254,8 +262,9 @@ class ASGIAdapter:
     async def _send_response(
         self, response: Response, method: str, send: Send, receive: Receive
     ) -> None:
+        names = _WIRE_NAMES
         headers = [
-            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            (names.get(name) or _wire_name(name), value.encode("latin-1"))
             for name, value in response.wire_headers()
         ]
         start = {"type": "http.response.start", "status": response.status_code, "headers": headers}
@@ -479,7 +488,36 @@ async def _close_body(response: Response) -> None:
     response.close()
 
 
-def _environ_from_scope(scope: Scope, body: bytes) -> dict[str, Any]:
+# PERF: response header names, lower-cased and encoded once each (ASGI wants them so).
+_WIRE_NAMES: dict[str, bytes] = {}
+
+
+def _wire_name(name: str) -> bytes:
+    wire = name.lower().encode("latin-1")
+    if len(_WIRE_NAMES) < _ENVIRON_KEYS_MAX:
+        _WIRE_NAMES[name] = wire
+    return wire
+
+
+# PERF: header names repeat from request to request: their environ keys are computed once
+# (bounded, so a client sending random names cannot grow it without limit).
+_ENVIRON_KEYS: dict[bytes, str] = {
+    b"content-type": "CONTENT_TYPE",
+    b"content-length": "CONTENT_LENGTH",
+}
+_ENVIRON_KEYS_MAX = 512
+
+
+def _environ_key(raw_name: bytes) -> str:
+    key = _ENVIRON_KEYS.get(raw_name)
+    if key is None:
+        key = "HTTP_" + raw_name.decode("latin-1").upper().replace("-", "_")
+        if len(_ENVIRON_KEYS) < _ENVIRON_KEYS_MAX:
+            _ENVIRON_KEYS[raw_name] = key
+    return key
+
+
+def _environ_from_scope(scope: Scope) -> dict[str, Any]:
     """A PEP 3333 environ for the request, so ``Request`` has one source of truth."""
     root_path: str = scope.get("root_path", "")
     path: str = scope["path"]
@@ -495,10 +533,9 @@ def _environ_from_scope(scope: Scope, body: bytes) -> dict[str, Any]:
         "QUERY_STRING": scope.get("query_string", b"").decode("latin-1"),
         "SERVER_NAME": server[0],
         "SERVER_PORT": str(server[1]) if server[1] is not None else "80",
-        "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
+        "SERVER_PROTOCOL": _PROTOCOLS.get(scope.get("http_version", "1.1"), "HTTP/1.1"),
         "REMOTE_ADDR": client[0] if client else None,
         "wsgi.url_scheme": scope.get("scheme", "http"),
-        "wsgi.input": io.BytesIO(body),
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": True,
         "wsgi.multiprocess": False,
@@ -508,20 +545,18 @@ def _environ_from_scope(scope: Scope, body: bytes) -> dict[str, Any]:
     extras = scope.get("tray.environ_extras")
     if extras:
         environ.update(extras)
-    if body:
-        environ["CONTENT_LENGTH"] = str(len(body))
     for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1").upper().replace("-", "_")
+        name = _environ_key(raw_name)
         value = raw_value.decode("latin-1")
-        if name == "CONTENT_LENGTH":
-            continue  # the body we hold decides
-        if name != "CONTENT_TYPE":
-            name = "HTTP_" + name
         existing = environ.get(name)
         if existing is not None:
             value = f"{existing}{'; ' if name == 'HTTP_COOKIE' else ','}{value}"
         environ[name] = value
     return environ
+
+
+_BODILESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+_PROTOCOLS = {"1.0": "HTTP/1.0", "1.1": "HTTP/1.1", "2": "HTTP/2", "3": "HTTP/3"}
 
 
 def _wsgi_str(text: str) -> str:

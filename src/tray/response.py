@@ -110,6 +110,12 @@ class Response:
         self._hlist = hlist
         if response is None:
             self.response: Iterable[Any] = []
+        elif type(response) is str and not headers and type(self).set_data is _SET_DATA:
+            # PERF: a fresh header list has no Content-Length to replace: append it.
+            body = response.encode(self.charset)
+            self.response = [body]
+            if self.automatically_set_content_length:
+                hlist.append(("Content-Length", str(len(body))))
         elif isinstance(response, (str, bytes, bytearray)):
             self.set_data(response)
         else:
@@ -493,3 +499,4 @@ def _default_content_type_of(cls: type[Response]) -> str | None:
 
 
 _RESPONSE_INIT = Response.__init__
+_SET_DATA = Response.set_data
