@@ -545,13 +545,13 @@ def _environ_from_scope(scope: Scope) -> dict[str, Any]:
     extras = scope.get("tray.environ_extras")
     if extras:
         environ.update(extras)
+    keys = _ENVIRON_KEYS
     for raw_name, raw_value in scope["headers"]:
-        name = _environ_key(raw_name)
+        name = keys.get(raw_name) or _environ_key(raw_name)
         value = raw_value.decode("latin-1")
-        existing = environ.get(name)
-        if existing is not None:
-            value = f"{existing}{'; ' if name == 'HTTP_COOKIE' else ','}{value}"
-        environ[name] = value
+        existing = environ.setdefault(name, value)
+        if existing is not value:  # a repeated header: joined as one field
+            environ[name] = f"{existing}{'; ' if name == 'HTTP_COOKIE' else ','}{value}"
     return environ
 
 
