@@ -678,7 +678,11 @@ class Map:
         rules = self._rules_by_endpoint.get(endpoint)
         if rules is None:
             raise self._build_error(endpoint, values or {}, method, None)
-        given = {k: v for k, v in values.items() if v is not None} if values else {}
+        given = values or {}
+        for value in given.values():
+            if value is None:  # None means "not given": such values are dropped (rare)
+                given = {k: v for k, v in given.items() if v is not None}
+                break
         rejected: str | None = None
         for rule in rules:
             if not rule._suitable_for(given, method):
@@ -733,16 +737,26 @@ class Map:
 
 def _encode_query(values: Mapping[str, Any], rule: Rule) -> str:
     """Encode the values that are not part of ``rule`` as a query string (insertion order)."""
+    arguments = rule.arguments
     skip_defaults = rule.defaults or {}
+    plain = _QUERY_PLAIN
     parts: list[str] = []
     for key, value in values.items():
-        if key in rule.arguments or key in skip_defaults:
+        if key in arguments or key in skip_defaults:
             continue
-        name = _quote_query(key)
-        if isinstance(value, list | tuple | set):
+        # PERF: str keys/values and ints are handled inline; only odd ones take the call.
+        name = key if type(key) is str and plain(key) is not None else _quote_query(key)
+        kind = type(value)
+        if kind is str:
+            text = value if plain(value) is not None else quote_plus(value, safe=_QUERY_SAFE)
+        elif kind is int:
+            text = str(value)
+        elif isinstance(value, list | tuple | set):
             parts.extend(f"{name}={_quote_query(v)}" for v in value if v is not None)
+            continue
         else:
-            parts.append(f"{name}={_quote_query(value)}")
+            text = _quote_query(value)
+        parts.append(f"{name}={text}")
     return "&".join(parts)
 
 
