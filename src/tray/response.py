@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from . import json as _json
 from .headers import Headers
 from .http import (
+    STATUS_LINES,
     dump_cookie,
     get_content_type,
     parse_options_header,
@@ -84,7 +85,11 @@ class Response:
         content_type: str | None = None,
         direct_passthrough: bool = False,
     ) -> None:
-        if status is None:
+        if type(status) is int and status in STATUS_LINES:
+            # PERF: a plain known int status is one dict lookup
+            self._status_code: int = status
+            self._status: str = STATUS_LINES[status]
+        elif status is None:
             self._status_code, self._status = _default_status_of(type(self))
         else:
             self._status_code, self._status = parse_status(status)
@@ -92,7 +97,13 @@ class Response:
         self._on_close: list[Callable[[], Any]] | None = None
         self.direct_passthrough = direct_passthrough
         if content_type is None and mimetype is not None:
-            content_type = get_content_type(mimetype, self.charset)
+            if self.charset == "utf-8":
+                # PERF: the content type of each mimetype is worked out once.
+                content_type = _UTF8_CONTENT_TYPES.get(mimetype)
+                if content_type is None:
+                    content_type = _UTF8_CONTENT_TYPES[mimetype] = get_content_type(mimetype)
+            else:
+                content_type = get_content_type(mimetype, self.charset)
         if headers:
             view = headers if isinstance(headers, Headers) else Headers(headers)
             hlist = list(view.to_wsgi_list())
@@ -477,6 +488,9 @@ def _set(hlist: list[tuple[str, str]], name: str, value: str) -> None:
 
 # PERF: per-class defaults (status line, content type with charset) are computed once per
 # Response subclass and cached, so constructing a response does no string work.
+# mimetype -> full content type with the default charset; bounded by the app's own mimetypes.
+_UTF8_CONTENT_TYPES: dict[str, str] = {}
+
 # (status code, status line, content type) of each Response class, computed on first use.
 _class_defaults: dict[type[Response], tuple[int, str, str | None]] = {}
 

@@ -81,13 +81,31 @@ def write_wsgi(
     response: Response, method: str, start_response: StartResponse, app: Tray | None = None
 ) -> Any:
     """Send status and headers, and return the body iterable the server will consume."""
-    start_response(response._status, response.wire_headers())
     body = response.response
+    code = response._status_code
+    if (
+        type(body) is list
+        and len(body) == 1
+        and type(body[0]) is bytes
+        and 200 <= code < 300
+        and code != 204
+        and method != "HEAD"
+        and response._on_close is None
+    ):
+        # PERF: the common buffered response: its header list goes out as is once it is known
+        # to carry Content-Length (set_data put it there), and the body list is the iterable.
+        hlist = response._hlist
+        for name, _ in hlist:
+            if name == "Content-Length":
+                start_response(response._status, hlist)
+                return body
+        start_response(response._status, response.wire_headers())
+        return body
+    start_response(response._status, response.wire_headers())
     if method == "HEAD" or not response.body_allowed(method):
         ClosingBody(response, body).close()
         return ()
     if type(body) is list and response._on_close is None:
-        # PERF: a buffered body of bytes goes to the server as the very list it is.
         for chunk in body:
             if type(chunk) is not bytes:
                 return [b"".join(response.iter_encoded())]
