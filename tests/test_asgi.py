@@ -431,3 +431,39 @@ def test_automatic_options_for_an_async_view(app: Tray) -> None:
 
     status, headers, chunks = run(app, "OPTIONS")
     assert (status, dict(headers)["allow"], chunks) == (200, "GET, HEAD, OPTIONS, PUT", [])
+
+
+def test_after_serving_runs_at_wsgi_process_exit(tmp_path: Any) -> None:
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "served.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            from tray import Tray
+
+            app = Tray("served")
+
+            @app.before_serving
+            def start():
+                print("start", flush=True)
+
+            @app.after_serving
+            async def stop():
+                print("stop", flush=True)
+
+            @app.route("/")
+            def index():
+                print("view", flush=True)
+                return "ok"
+
+            print(app.test_client().get("/").data.decode(), flush=True)
+            """
+        )
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.split() == ["start", "view", "ok", "stop"]

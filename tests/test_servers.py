@@ -43,6 +43,11 @@ SERVERS = {
     "hypercorn": lambda port: [
         *("-m", "hypercorn", "--bind", f"127.0.0.1:{port}", "server_app:app.asgi"),
     ],
+    # tray's own command (granian underneath), both interfaces.
+    "tray-run": lambda port: ["-m", "tray.cli", "run", "server_app:app", "--port", str(port)],
+    "tray-run-asgi": lambda port: [
+        *("-m", "tray.cli", "run", "server_app:app", "--port", str(port), "--interface", "asgi"),
+    ],
 }
 
 

@@ -224,8 +224,10 @@ class Headers:
         item = (name, check_header_value(name, value))
         lst = self._list
         ikey = name.lower()
+        size = len(name)
         for i, (k, _) in enumerate(lst):
-            if k.lower() == ikey:
+            # PERF: names of another length cannot match; lower() only the candidates.
+            if len(k) == size and (k == name or k.lower() == ikey):
                 lst[i] = item
                 # PERF: delete later duplicates in place (rare) instead of rebuilding the tail.
                 for j in range(len(lst) - 1, i, -1):

@@ -13,6 +13,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import json as _json
+from .globals import _cv_ctx
 from .headers import Headers
 from .http import (
     STATUS_LINES,
@@ -332,12 +333,11 @@ class Response:
 
     @property
     def max_cookie_size(self) -> int:
-        from .globals import current_app_or_none
-
-        app = current_app_or_none()
-        if app is None:
+        """``MAX_COOKIE_SIZE`` of the active app (browsers drop larger cookies)."""
+        ctx = _cv_ctx.get(None)
+        if ctx is None:
             return self.default_max_cookie_size
-        return int(app.config["MAX_COOKIE_SIZE"])
+        return int(ctx.app.config["MAX_COOKIE_SIZE"])
 
     def set_cookie(
         self,
