@@ -122,9 +122,13 @@ class Response:
         self._hlist = hlist
         if response is None:
             self.response: Iterable[Any] = []
-        elif type(response) is str and not headers and type(self).set_data is _SET_DATA:
+        elif (
+            (type(response) is str or type(response) is bytes)
+            and not headers
+            and type(self).set_data is _SET_DATA
+        ):
             # PERF: a fresh header list has no Content-Length to replace: append it.
-            body = response.encode(self.charset)
+            body = response.encode(self.charset) if type(response) is str else response
             self.response = [body]
             if self.automatically_set_content_length:
                 hlist.append(("Content-Length", str(len(body))))
