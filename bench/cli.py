@@ -169,7 +169,27 @@ def main(argv: list[str] | None = None) -> int:
         a, w = asgi.median(name, "tray"), wsgi.median(name, "tray")
         if a is not None and w is not None:
             across[name] = a / w
-    asgi_ratios = ratio_columns(asgi, "tray", {"tray asgi÷wsgi": across})
+    inline_vs_starlette = {}
+    inline_across = {}
+    for name in names:
+        i, st, w = (
+            asgi.median(name, "tray-inline"),
+            asgi.median(name, "starlette"),
+            wsgi.median(name, "tray"),
+        )
+        if i is not None and st is not None:
+            inline_vs_starlette[name] = i / st
+        if i is not None and w is not None:
+            inline_across[name] = i / w
+    asgi_ratios = ratio_columns(
+        asgi,
+        "tray",
+        {
+            "tray asgi÷wsgi": across,
+            "inline÷starlette": inline_vs_starlette,
+            "inline asgi÷wsgi": inline_across,
+        },
+    )
     print(layer_table(asgi, names, asgi_ratios))
     wrong += report_failures(asgi)
     results["asgi"] = layer_json(asgi, asgi_ratios)

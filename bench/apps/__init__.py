@@ -22,6 +22,7 @@ WSGI: dict[str, str] = {
 ASGI: dict[str, str] = {
     "tray": "bench.apps.tray_app:asgi_app",
     "tray-async": "bench.apps.tray_async_app:asgi_app",
+    "tray-inline": "bench.apps.tray_inline_app:asgi_app",
     "starlette": "bench.apps.starlette_app:app",
     "falcon": "bench.apps.falcon_app:asgi_app",
     "raw": "bench.apps.raw_asgi:app",
