@@ -175,9 +175,11 @@ class ASGIAdapter:
         try:
             if app.config["TRUSTED_HOSTS"]:
                 app._check_trusted_host(request)
-            matched = app.url_map.match(
-                request.path, request.method, request.environ.get("QUERY_STRING", "")
-            )
+            environ = request.environ
+            path = environ["PATH_INFO"] or "/"
+            if path[0] != "/" or not path.isascii():
+                path = request.path
+            matched = app.url_map.match(path, request.method, environ["QUERY_STRING"])
         except HTTPException:
             if app.before_request_funcs or app.url_value_preprocessors or app.error_handler_spec:
                 # User code will run (hooks, handlers): keep it off the loop.
@@ -269,6 +271,22 @@ class ASGIAdapter:
         ]
         start = {"type": "http.response.start", "status": response.status_code, "headers": headers}
         body = response.response
+        code = response._status_code
+        if (
+            type(body) is list
+            and response._on_close is None
+            and 200 <= code < 300
+            and code != 204
+            and method != "HEAD"
+        ):
+            # PERF: the common buffered response: two messages, no further checks.
+            await send(start)
+            if len(body) == 1 and type(body[0]) is bytes:
+                payload = body[0]
+            else:
+                payload = b"".join(encode_chunk(c) for c in body)
+            await send({"type": "http.response.body", "body": payload})
+            return
         if not response.body_allowed(method):
             await send(start)
             await send({"type": "http.response.body", "body": b""})
