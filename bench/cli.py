@@ -27,7 +27,7 @@ from bench.memory import run_memory
 from bench.report import fmt, layer_json, layer_table, markdown, ratio_columns
 from bench.scenarios import SCENARIOS, Scenario
 from bench.servers import Load, run_servers, servers_json, wrk_available
-from bench.streaming import run_streaming
+from bench.streaming import run_streaming, run_streaming_servers
 from bench.wsgi_driver import WSGIRunner
 
 HERE = Path(__file__).resolve().parent
@@ -236,6 +236,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"SERVER ERRORS {load.interface} {load.label} {load.path}: {load}")
             wrong += len(bad)
             results["servers"] = servers_json(loads)
+        served = run_streaming_servers()
+        print(
+            f"\n## Streaming {served.chunks:,} chunks through granian (median of"
+            f" {served.requests} responses over loopback)\n\nWSGI {served.wsgi_ms:.2f} ms,"
+            f" ASGI {served.asgi_ms:.2f} ms per response: ASGI/WSGI ="
+            f" {served.asgi_over_wsgi:.2f}"
+        )
+        results["streaming_served"] = asdict(served) | {"asgi_over_wsgi": served.asgi_over_wsgi}
 
     loop.close()
     if not args.smoke or args.json != HERE / "results.json":

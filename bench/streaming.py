@@ -75,3 +75,54 @@ def run_streaming(
     return StreamResult(
         chunks, wsgi, asgi, ratio, cell.requests if cell is not None else None, layer.failures
     )
+
+
+#: ``module:attribute`` granian loads for the server-level streaming run (5,000 chunks).
+STREAM_APP_WSGI = "bench.streaming:served_app"
+STREAM_APP_ASGI = "bench.streaming:served_app.asgi"
+SERVED_CHUNKS = 5000
+served_app = stream_app(SERVED_CHUNKS)
+
+
+@dataclass
+class ServedStreamResult:
+    chunks: int
+    requests: int
+    wsgi_ms: float
+    asgi_ms: float
+
+    @property
+    def asgi_over_wsgi(self) -> float:
+        return self.asgi_ms / self.wsgi_ms
+
+
+def run_streaming_servers(requests: int = 40) -> ServedStreamResult:
+    """Median ms for the whole 5,000-chunk response from granian, WSGI vs ASGI, over loopback.
+
+    In process, WSGI only iterates the generator; behind a real server every chunk is also
+    written to the socket, which is where the two interfaces really differ.
+    """
+    import http.client
+    import statistics
+    import time
+
+    from bench.servers import granian
+
+    expected = b"".join(f"line {i}\n".encode() for i in range(SERVED_CHUNKS))
+    medians: dict[str, float] = {}
+    for interface, target in (("wsgi", STREAM_APP_WSGI), ("asgi", STREAM_APP_ASGI)):
+        with granian(target, interface) as port:
+            timings: list[float] = []
+            for _ in range(requests):
+                start = time.perf_counter()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                try:
+                    conn.request("GET", "/big-stream")
+                    body = conn.getresponse().read()
+                finally:
+                    conn.close()
+                timings.append(time.perf_counter() - start)
+                if body != expected:
+                    raise RuntimeError(f"granian {interface} sent a wrong stream body")
+            medians[interface] = statistics.median(timings) * 1e3
+    return ServedStreamResult(SERVED_CHUNKS, requests, medians["wsgi"], medians["asgi"])

@@ -383,11 +383,11 @@ class _ThreadProducer:
     the loop per chunk would cost a GIL hand-off each time (40x slower than WSGI).
     """
 
-    WAKE_CHUNKS = 256
+    WAKE_CHUNKS = 1024
     WAKE_BYTES = 64 * 1024
-    MAX_CHUNKS = 1024  # backpressure: how far the generator may run ahead of the network
+    MAX_CHUNKS = 4096  # backpressure: how far the generator may run ahead of the network
     MAX_BYTES = 1024 * 1024
-    FIRST_PAUSE = 0.0005
+    FIRST_PAUSE = 0.001
     LONGEST_PAUSE = 0.02
 
     def __init__(self, iterator: Iterator[Any], loop: asyncio.AbstractEventLoop) -> None:
