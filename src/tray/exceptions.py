@@ -307,9 +307,8 @@ class PreconditionRequired(HTTPException):
     description = "This request must be conditional, e.g. carry an If-Match header."
 
 
-class TooManyRequests(HTTPException):
-    code = 429
-    description = "Too many requests were sent in a given amount of time; slow down."
+class _RetryAfter(HTTPException):
+    """An error that can tell the client when to come back (``Retry-After``, in seconds)."""
 
     def __init__(
         self,
@@ -325,6 +324,11 @@ class TooManyRequests(HTTPException):
         if self.retry_after is not None:
             headers.append(("Retry-After", str(int(self.retry_after))))
         return headers
+
+
+class TooManyRequests(_RetryAfter):
+    code = 429
+    description = "Too many requests were sent in a given amount of time; slow down."
 
 
 class RequestHeaderFieldsTooLarge(HTTPException):
@@ -363,20 +367,9 @@ class BadGateway(HTTPException):
     description = "The proxy server received an invalid response from an upstream server."
 
 
-class ServiceUnavailable(HTTPException):
+class ServiceUnavailable(_RetryAfter):
     code = 503
     description = "The server is temporarily unable to service the request; try again later."
-
-    def __init__(
-        self,
-        description: str | None = None,
-        response: Response | None = None,
-        retry_after: int | None = None,
-    ) -> None:
-        super().__init__(description, response)
-        self.retry_after = retry_after
-
-    get_headers = TooManyRequests.get_headers
 
 
 class GatewayTimeout(HTTPException):

@@ -205,16 +205,20 @@ class Response:
                 return value
         return None
 
+    def _replace_header(self, name: str, value: str | None) -> None:
+        """Set ``name`` to ``value``, or remove it for ``None`` (the header properties' setter)."""
+        if value is None:
+            self.headers.remove(name)
+        else:
+            self.headers.set(name, value)
+
     @property
     def content_type(self) -> str | None:
         return self._header("content-type")
 
     @content_type.setter
     def content_type(self, value: str | None) -> None:
-        if value is None:
-            self.headers.remove("Content-Type")
-        else:
-            self.headers.set("Content-Type", value)
+        self._replace_header("Content-Type", value)
 
     @property
     def mimetype(self) -> str | None:
@@ -240,10 +244,7 @@ class Response:
 
     @content_length.setter
     def content_length(self, value: int | None) -> None:
-        if value is None:
-            self.headers.remove("Content-Length")
-        else:
-            self.headers.set("Content-Length", str(int(value)))
+        self._replace_header("Content-Length", None if value is None else str(int(value)))
 
     @property
     def location(self) -> str | None:
@@ -251,10 +252,7 @@ class Response:
 
     @location.setter
     def location(self, value: str | None) -> None:
-        if value is None:
-            self.headers.remove("Location")
-        else:
-            self.headers.set("Location", value)
+        self._replace_header("Location", value)
 
     @property
     def allow(self) -> frozenset[str]:
