@@ -6,7 +6,7 @@ It is the only place that knows about ``start_response`` and the ``close()`` con
 from __future__ import annotations
 
 from collections.abc import Iterator
-from logging import Logger
+from types import GeneratorType
 from typing import TYPE_CHECKING, Any
 
 from .concurrency import run_sync
@@ -29,17 +29,18 @@ class ClosingBody:
     generator (its ``finally`` runs) and the response's on-close callbacks exactly once.
     """
 
-    __slots__ = ("_chunks", "_logger", "_response")
+    __slots__ = ("_app", "_chunks", "_response")
 
-    def __init__(self, response: Response, chunks: Any, logger: Logger | None = None) -> None:
+    def __init__(self, response: Response, chunks: Any, app: Tray | None = None) -> None:
         self._response: Response | None = response
         self._chunks = chunks
-        self._logger = logger
+        self._app = app
 
     def __iter__(self) -> Iterator[bytes]:
         chunks = self._chunks
         try:
-            if hasattr(chunks, "__aiter__"):
+            # PERF: a plain generator is known sync without a (failing) attribute lookup.
+            if type(chunks) is not GeneratorType and hasattr(chunks, "__aiter__"):
                 yield from _iterate_async(chunks)
             else:
                 for chunk in chunks:
@@ -51,15 +52,16 @@ class ClosingBody:
                     else:
                         yield encode_chunk(chunk)
         except Exception:
-            if self._logger is not None:
-                self._logger.exception("Error while streaming the response; connection cut")
+            if self._app is not None:
+                self._app.logger.exception("Error while streaming the response; connection cut")
             raise
 
     def close(self) -> None:
         response, self._response = self._response, None
         if response is None:
             return
-        aclose = getattr(response.response, "aclose", None)
+        body = response.response
+        aclose = None if type(body) is GeneratorType else getattr(body, "aclose", None)
         try:
             if aclose is not None:
                 run_sync(aclose())
@@ -110,4 +112,4 @@ def write_wsgi(
             if type(chunk) is not bytes:
                 return [b"".join(response.iter_encoded())]
         return body
-    return ClosingBody(response, body, None if app is None else app.logger)
+    return ClosingBody(response, body, app)
