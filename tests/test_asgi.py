@@ -467,3 +467,54 @@ def test_after_serving_runs_at_wsgi_process_exit(tmp_path: Any) -> None:
         [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.split() == ["start", "view", "ok", "stop"]
+
+
+@pytest.mark.parametrize("inline", [True, False])
+def test_sync_generator_inline_or_in_a_thread(app: Tray, inline: bool) -> None:
+    threads: set[str] = set()
+
+    @app.route("/", sync_to_thread=not inline)
+    def index() -> Response:
+        def gen() -> Iterator[str]:
+            for i in range(300):
+                threads.add(threading.current_thread().name)
+                yield f"{i},"
+
+        return Response(gen())
+
+    status, _, chunks = run(app)
+    assert status == 200
+    assert b"".join(chunks) == "".join(f"{i}," for i in range(300)).encode()
+    main = threading.current_thread().name
+    assert threads == ({main} if inline else {t for t in threads if t.startswith("tray-sync")})
+    assert inline or main not in threads
+
+
+def test_client_disconnect_stops_an_inline_generator(app: Tray) -> None:
+    closed: list[bool] = []
+
+    @app.route("/", sync_to_thread=False)
+    def index() -> Response:
+        def gen() -> Iterator[bytes]:
+            try:
+                while True:
+                    yield b"x" * 70_000  # every chunk fills a message
+            finally:
+                closed.append(True)
+
+        return Response(gen())
+
+    driver = Driver([], disconnect_after_chunks=3)
+
+    async def go() -> None:
+        async def send(message: dict[str, Any]) -> None:
+            await driver.send(message)
+            await asyncio.sleep(0)  # a real server yields while writing
+
+        await app.asgi(scope(), driver.receive, send)
+
+    asyncio.run(go())
+    assert closed == [True]
+    bodies = [m for m in driver.sent if m["type"] == "http.response.body"]
+    assert 3 <= len(bodies) < 10
+    assert all(m.get("more_body") for m in bodies)
