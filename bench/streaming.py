@@ -52,6 +52,8 @@ class StreamResult:
     wsgi_us: float | None
     asgi_us: float | None
     asgi_over_wsgi: float | None
+    asgi_inline_us: float | None
+    inline_over_wsgi: float | None
     requests_per_run: int | None
     failures: dict[str, dict[str, list[str]]]
 
@@ -65,15 +67,30 @@ def run_streaming(
 ) -> StreamResult:
     """µs per streamed response under WSGI and ASGI, and their ratio."""
     app = stream_app(chunks)
+    inline_app = stream_app(chunks)
+    inline_app.config["SYNC_TO_THREAD"] = False  # the view declared non-blocking
     scenario = stream_scenario(chunks)
-    runners: list[Runner] = [WSGIRunner("wsgi", app), ASGIRunner("asgi", app.asgi, loop)]
+    runners: list[Runner] = [
+        WSGIRunner("wsgi", app),
+        ASGIRunner("asgi", app.asgi, loop),
+        ASGIRunner("asgi-inline", inline_app.asgi, loop),
+    ]
     layer = measure_layer("stream", runners, [scenario], repeats, target)
     wsgi = layer.median(scenario.name, "wsgi")
     asgi = layer.median(scenario.name, "asgi")
+    inline = layer.median(scenario.name, "asgi-inline")
     ratio = asgi / wsgi if wsgi and asgi else None
+    inline_ratio = inline / wsgi if wsgi and inline else None
     cell = layer.cells.get(scenario.name, {}).get("wsgi")
     return StreamResult(
-        chunks, wsgi, asgi, ratio, cell.requests if cell is not None else None, layer.failures
+        chunks,
+        wsgi,
+        asgi,
+        ratio,
+        inline,
+        inline_ratio,
+        cell.requests if cell is not None else None,
+        layer.failures,
     )
 
 
