@@ -53,6 +53,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--wrk-duration", type=int, default=3, help="seconds per wrk run (3)")
     parser.add_argument("--wrk-connections", type=int, default=32)
     parser.add_argument(
+        "--wrk-rounds", type=int, default=3, help="interleaved server sweeps, median kept (3)"
+    )
+    parser.add_argument(
         "-k", "--scenario", action="append", help="only these scenarios (repeatable)"
     )
     parser.add_argument(
@@ -229,7 +232,9 @@ def main(argv: list[str] | None = None) -> int:
                 "wsgi": {k: v for k, v in apps.WSGI.items() if k in loaded[0]},
                 "asgi": {k: v for k, v in apps.ASGI.items() if k in loaded[1]},
             }
-            loads = run_servers(targets, picked, args.wrk_duration, args.wrk_connections)
+            loads = run_servers(
+                targets, picked, args.wrk_duration, args.wrk_connections, rounds=args.wrk_rounds
+            )
             for interface in targets:
                 print(f"\ngranian --interface {interface}\n")
                 print(server_table(loads, interface, [s.name for s in picked]))

@@ -153,39 +153,66 @@ def run_servers(
     duration: int,
     connections: int,
     log: bool = True,
+    rounds: int = 3,
 ) -> list[Load]:
-    """``apps`` maps interface -> label -> target; every app is loaded on every scenario."""
-    loads: list[Load] = []
-    for interface, targets in apps.items():
-        for label, target in targets.items():
-            if log:
-                print(f"  granian {interface} {label} ...", end="", flush=True)
-            with granian(target, interface) as port:
-                for scenario in scenarios:
-                    found = fetch(port, scenario)
-                    wrk(port, scenario.path, 1, connections)  # warm-up, not recorded
-                    rate, total, latency, non_2xx, errors = wrk(
-                        port, scenario.path, duration, connections
+    """``apps`` maps interface -> label -> target; every app is loaded on every scenario.
+
+    The whole sweep runs ``rounds`` times, frameworks interleaved, and each cell keeps the
+    median requests/s (errors are summed): one wrk run on a shared 2-core machine is noise.
+    """
+    runs: dict[tuple[str, str, str], list[Load]] = {}
+    for round_index in range(rounds):
+        for interface, targets in apps.items():
+            for label, target in targets.items():
+                if log:
+                    print(
+                        f"  round {round_index + 1}/{rounds} granian {interface} {label} ...",
+                        end="",
+                        flush=True,
                     )
-                    loads.append(
-                        Load(
-                            interface=interface,
-                            label=label,
-                            scenario=scenario.name,
-                            path=scenario.path,
-                            requests_per_s=rate,
-                            latency_avg=latency,
-                            requests=total,
-                            non_2xx_3xx=non_2xx,
-                            socket_errors=errors,
-                            problems=found,
+                with granian(target, interface) as port:
+                    for scenario in scenarios:
+                        found = fetch(port, scenario)
+                        wrk(port, scenario.path, 1, connections)  # warm-up, not recorded
+                        rate, total, latency, non_2xx, errors = wrk(
+                            port, scenario.path, duration, connections
                         )
-                    )
-                    if log:
-                        print(f" {scenario.name} {rate:,.0f}/s", end="", flush=True)
-            if log:
-                print()
-    return loads
+                        runs.setdefault((interface, label, scenario.name), []).append(
+                            Load(
+                                interface=interface,
+                                label=label,
+                                scenario=scenario.name,
+                                path=scenario.path,
+                                requests_per_s=rate,
+                                latency_avg=latency,
+                                requests=total,
+                                non_2xx_3xx=non_2xx,
+                                socket_errors=errors,
+                                problems=found,
+                            )
+                        )
+                        if log:
+                            print(f" {scenario.name} {rate:,.0f}/s", end="", flush=True)
+                if log:
+                    print()
+    return [_median_load(group) for group in runs.values()]
+
+
+def _median_load(group: list[Load]) -> Load:
+    ordered = sorted(group, key=lambda load: load.requests_per_s)
+    middle = ordered[len(ordered) // 2]
+    return Load(
+        interface=middle.interface,
+        label=middle.label,
+        scenario=middle.scenario,
+        path=middle.path,
+        requests_per_s=middle.requests_per_s,
+        latency_avg=middle.latency_avg,
+        requests=sum(load.requests for load in group),
+        non_2xx_3xx=sum(load.non_2xx_3xx for load in group),
+        socket_errors=sum(load.socket_errors for load in group),
+        problems=[problem for load in group for problem in load.problems],
+    )
 
 
 def servers_json(loads: Sequence[Load]) -> list[dict[str, object]]:
