@@ -11,11 +11,10 @@ import asyncio
 import contextvars
 import threading
 from collections.abc import Callable, Coroutine
-from functools import wraps
 from types import CoroutineType
 from typing import Any, TypeVar
 
-__all__ = ["ensure_sync", "is_coroutine_function", "run_sync", "run_to_value"]
+__all__ = ["is_coroutine_function", "run_sync", "run_to_value"]
 
 T = TypeVar("T")
 _local = threading.local()
@@ -57,19 +56,6 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     # The task runs in a copy of the caller's context, so request/g/current_app resolve.
     task = loop.create_task(coro, context=contextvars.copy_context())
     return loop.run_until_complete(task)
-
-
-def ensure_sync(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a coroutine function so sync callers (the WSGI path) can call it."""
-    if not asyncio.iscoroutinefunction(func):
-        return func
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return run_sync(func(*args, **kwargs))
-
-    wrapper.__tray_async__ = func  # type: ignore[attr-defined]
-    return wrapper
 
 
 def run_to_value(rv: Any) -> Any:
