@@ -667,6 +667,10 @@ class Tray:
         An async handler's coroutine is run here unless ``resolve`` is False (the ASGI flow
         awaits it instead).
         """
+        if isinstance(e, BadRequestKeyError) and (
+            self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]
+        ):
+            e.show_exception = True
         if isinstance(e, HTTPException) and not self.trap_http_exception(e):
             return self.handle_http_exception(e, resolve)
         handler = self._find_error_handler(e)
@@ -856,7 +860,7 @@ class Tray:
 
         if debug is not None:
             self.debug = debug
-        run_app(self, host or "127.0.0.1", port or 5000, **options)
+        run_app(self, host or "127.0.0.1", 5000 if port is None else port, **options)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

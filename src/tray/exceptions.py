@@ -131,18 +131,31 @@ class BadRequest(HTTPException):
 
 
 class BadRequestKeyError(BadRequest, KeyError):
-    """A missing key in ``request.args``/``form``/``files``: a 400 that is also a ``KeyError``."""
+    """A missing key in ``request.args``/``form``/``files``: a 400 that is also a ``KeyError``.
+
+    The page names the missing key only when ``show_exception`` is set (the app does so in
+    debug mode or with ``TRAP_BAD_REQUEST_ERRORS``): a client learns nothing about the code.
+    """
+
+    show_exception = False
+    key: str | None = None
 
     def __init__(self, key: str | None = None, description: str | None = None) -> None:
         super().__init__(description)
         if key is not None:
             KeyError.__init__(self, key)
             self.key = key
-            if description is None:
-                self.description = f"{BadRequest.description} KeyError: {key!r}"
+
+    def get_description(self) -> str:
+        if self.show_exception and self.key is not None:
+            text = html.escape(f"{self.description} KeyError: {self.key!r}")
+            return f"<p>{text}</p>"
+        return super().get_description()
 
     def __str__(self) -> str:
-        return HTTPException.__str__(self)
+        # For logs and tracebacks (never sent to the client): name the missing key.
+        text = HTTPException.__str__(self)
+        return text if self.key is None else f"{text} KeyError: {self.key!r}"
 
 
 class ClientDisconnected(BadRequest):

@@ -95,7 +95,15 @@ class _Proxy:
     def __ne__(self, other: object) -> bool:
         return bool(self._tray_get() != other)
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        return hash(self._tray_get())
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # isinstance() sees the proxied object's class
+        try:
+            return type(self._tray_get())
+        except RuntimeError:
+            return type(self)
 
     def __contains__(self, item: object) -> bool:
         return item in self._tray_get()
