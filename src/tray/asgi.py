@@ -332,12 +332,23 @@ class ASGIAdapter:
                         task.cancel()
                     return
 
-        watcher = asyncio.ensure_future(watch())
+        watchers: list[asyncio.Future[None]] = []
+
+        def start_watching() -> None:
+            if not watchers:
+                watchers.append(asyncio.ensure_future(watch()))
+
         try:
-            if type(body) is not GeneratorType and hasattr(body, "__aiter__"):
+            is_async = type(body) is not GeneratorType and hasattr(body, "__aiter__")
+            if is_async or not inline:
+                start_watching()
+            if is_async:
                 await self._stream_async(body, send)
             elif inline:
-                await self._stream_inline(body, send)
+                # PERF: a non-blocking generator may well finish in its first batch; the
+                # watcher starts only once the stream really goes on (saves a task per short
+                # stream).
+                await self._stream_inline(body, send, start_watching)
             else:
                 await self._stream_sync(body, send, disconnected)
             finished = True
@@ -350,7 +361,8 @@ class ASGIAdapter:
             raise
         finally:
             finished = True
-            watcher.cancel()
+            for watcher in watchers:
+                watcher.cancel()
             await _close_body(response)
 
     async def _stream_async(self, body: Any, send: Send) -> None:
@@ -365,7 +377,9 @@ class ASGIAdapter:
             if aclose is not None:
                 await aclose()
 
-    async def _stream_inline(self, body: Any, send: Send) -> None:
+    async def _stream_inline(
+        self, body: Any, send: Send, going_on: Callable[[], None] = lambda: None
+    ) -> None:
         """A sync generator of a view declared non-blocking (``sync_to_thread=False``), run on
         the loop. PERF: chunks produced within a millisecond of each other go out as one message
         (at most 64 KiB), so a fast generator costs a handful of sends, not one per chunk."""
@@ -380,6 +394,7 @@ class ASGIAdapter:
             batch.append(data)
             size += len(data)
             if size >= 65536 or clock() - opened >= 0.001:
+                going_on()
                 await send(
                     {"type": "http.response.body", "body": b"".join(batch), "more_body": True}
                 )
