@@ -499,6 +499,7 @@ class Tray:
         request = ctx.request
         assert request is not None
         rv: Any = None
+        routing_error: HTTPException | None = None
         try:
             try:
                 if self.config["TRUSTED_HOSTS"]:
@@ -512,11 +513,12 @@ class Tray:
                     matched = self.url_map.match(
                         path, request.method, environ.get("QUERY_STRING", "")
                     )
-            except HTTPException:
+            except HTTPException as error:
                 if self.before_request_funcs or self.url_value_preprocessors:
                     rv = self.preprocess_request(request)
                 if rv is None:
-                    raise
+                    # PERF: handled below without raising it a second time (a 404 is common).
+                    routing_error = error
             else:
                 rule, args = matched
                 request.url_rule = rule
@@ -532,6 +534,8 @@ class Tray:
                         rv = run_sync(rv)
         except Exception as e:
             rv = self.handle_user_exception(e)
+        if routing_error is not None:
+            rv = self.handle_user_exception(routing_error)
         # PERF: with no after-request hook to run, finalizing is just the conversion.
         if self.after_request_funcs or ctx._after_request_functions:
             return self.finalize_request(rv)

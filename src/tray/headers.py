@@ -221,7 +221,11 @@ class Headers:
         name = check_header_name(key)
         if options:
             value = dump_options_header(check_header_value(name, value), options)
-        item = (name, check_header_value(name, value))
+        self._put((name, check_header_value(name, value)))
+
+    def _put(self, item: tuple[str, str]) -> None:
+        """Replace the first header named like ``item`` (dropping later ones) or append it."""
+        name = item[0]
         lst = self._list
         ikey = name.lower()
         size = len(name)
@@ -263,7 +267,11 @@ class Headers:
         return self.getlist(key)
 
     def __setitem__(self, key: str | int | slice, value: Any) -> None:
-        if isinstance(key, str):
+        if type(key) is str:
+            # PERF: ``headers["X"] = v``, the common form, skips set()'s **options dict.
+            name = check_header_name(key)
+            self._put((name, check_header_value(name, value)))
+        elif isinstance(key, str):
             self.set(key, value)
         elif isinstance(key, int):
             self._list[key] = self._checked_pair(value)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .response import Response
 
 _TRAY_URL_FOR = Tray.url_for
+_TRAY_MAKE_RESPONSE = Tray.make_response
 
 __all__ = ["abort", "make_response", "redirect", "stream_with_context", "url_for"]
 
@@ -43,10 +44,14 @@ def make_response(*args: Any) -> Response:
     treated as a tuple ``(body, status, headers)``.
     """
     app = _require_app("make_response")
+    if len(args) == 1:
+        rv = args[0]
+        if type(rv) is str and type(app).make_response is _TRAY_MAKE_RESPONSE:
+            # PERF: make_response("text"), the common form, straight to the response.
+            return app.response_class._from_text(rv.encode())  # type: ignore[no-any-return]
+        return app.make_response(rv)  # type: ignore[no-any-return]
     if not args:
         return app.response_class()  # type: ignore[no-any-return]
-    if len(args) == 1:
-        args = args[0]
     return app.make_response(args)  # type: ignore[no-any-return]
 
 

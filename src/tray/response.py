@@ -354,21 +354,24 @@ class Response:
         samesite: str | None = None,
         partitioned: bool = False,
     ) -> None:
-        self.headers.add(
-            "Set-Cookie",
-            dump_cookie(
-                key,
-                value,
-                max_age=max_age,
-                expires=expires,
-                path=path,
-                domain=domain,
-                secure=secure,
-                httponly=httponly,
-                samesite=samesite,
-                partitioned=partitioned,
-                max_size=self.max_cookie_size,
-            ),
+        # dump_cookie validated every part, so the header goes straight onto the list.
+        self._hlist.append(
+            (
+                "Set-Cookie",
+                dump_cookie(
+                    key,
+                    value,
+                    max_age=max_age,
+                    expires=expires,
+                    path=path,
+                    domain=domain,
+                    secure=secure,
+                    httponly=httponly,
+                    samesite=samesite,
+                    partitioned=partitioned,
+                    max_size=self.max_cookie_size,
+                ),
+            )
         )
 
     def delete_cookie(
