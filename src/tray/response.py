@@ -138,14 +138,17 @@ class Response:
             self.response = response
 
     @classmethod
-    def _from_text(cls, body: bytes, status: int | None = None) -> Response:
+    def _from_text(
+        cls, body: bytes, status: int | None = None, content_type: str | None = None
+    ) -> Response:
         """A buffered response with the class defaults, built without the general constructor.
 
-        PERF: the path of ``return "text"`` and ``return "text", 201``: a few slots and one
-        header list, with the status line and content type taken from a per-class table.
+        PERF: the path of ``return "text"``, ``return "text", 201`` and ``jsonify``: a few slots
+        and one header list, with the status line and content type (unless given, complete)
+        taken from a per-class table.
         """
         if cls.__init__ is not _RESPONSE_INIT:
-            return cls(body, status)
+            return cls(body, status, content_type=content_type)
         defaults = _class_defaults.get(cls) or _compute_class_defaults(cls)
         self = cls.__new__(cls)
         if status is None:
@@ -157,7 +160,8 @@ class Response:
         self._on_close = None
         self.direct_passthrough = False
         self.response = [body]
-        content_type = defaults[2]
+        if content_type is None:
+            content_type = defaults[2]
         if content_type is None:
             self._hlist = [("Content-Length", str(len(body)))]
         else:

@@ -27,6 +27,8 @@ from typing import IO, Any, Protocol
 
 import orjson
 
+from ..http import get_content_type
+
 __all__ = ["DefaultJSONProvider", "JSONProvider"]
 
 
@@ -332,7 +334,13 @@ class DefaultJSONProvider(JSONProvider):
         if self._custom_dumps:
             # An overridden dumps() is honoured, as in Flask.
             return app.response_class(self._stdlib_encode(obj, pretty), mimetype=self.mimetype)
-        return app.response_class(self._encode(obj, pretty), mimetype=self.mimetype)
+        body = self._encode(obj, pretty)
+        response_class = app.response_class
+        from_text = getattr(response_class, "_from_text", None)
+        if from_text is not None:
+            # PERF: tray's Response needs no general constructor: status and headers are fixed.
+            return from_text(body, None, get_content_type(self.mimetype))
+        return response_class(body, mimetype=self.mimetype)
 
     def _encode(self, obj: Any, pretty: bool) -> bytes:
         """The body (with its trailing newline) via orjson, checked to be the stdlib's bytes."""
