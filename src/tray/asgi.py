@@ -93,7 +93,32 @@ class ASGIAdapter:
                 # Error handlers are user code (maybe async): run them off the loop.
                 response = await self.run_sync(app.handle_exception, e)
             deferred = ctx._streaming is not None and response.response is ctx._streaming
-            await self._send_response(response, request.method, send, receive)
+            out = response.response
+            code = response._status_code
+            if (
+                type(out) is list
+                and len(out) == 1
+                and type(out[0]) is bytes
+                and 200 <= code < 300
+                and code != 204
+                and request.method != "HEAD"
+                and response._on_close is None
+            ):
+                # PERF: the common buffered response is sent right here (no coroutine call).
+                names = _WIRE_NAMES
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": code,
+                        "headers": [
+                            (names.get(name) or _wire_name(name), value.encode("latin-1"))
+                            for name, value in response.wire_headers()
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": out[0]})
+            else:
+                await self._send_response(response, request.method, send, receive)
         finally:
             try:
                 preserve = environ.get("tray.preserve_context")
