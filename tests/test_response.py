@@ -987,3 +987,21 @@ def test_app_is_a_plain_wsgi_callable():  # type: ignore[no-untyped-def]
         ],
         b"ok",
     )
+
+
+@pytest.mark.parametrize("argument", ["mimetype", "content_type"])
+def test_content_type_with_crlf_is_refused_before_the_wire(app, argument):  # type: ignore[no-untyped-def]
+    app.testing = False
+
+    @app.route("/")
+    def index():  # type: ignore[no-untyped-def]
+        return Response(b"data", **{argument: "text/plain\r\nX-Injected: 1"})
+
+    with pytest.raises(ValueError, match="CR, LF or NUL"):
+        Response(b"data", **{argument: "text/plain\r\nX-Injected: 1"})
+    captured: list[object] = []
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "SERVER_NAME": "x", "SERVER_PORT": "80"}
+    body = b"".join(app(environ, lambda status, headers, exc=None: captured.append(headers)))
+    assert b"X-Injected" not in body
+    assert all("X-Injected" not in value for _, value in captured[0])  # type: ignore[attr-defined]
+    assert body.startswith(b"<!doctype html>")  # the 500 page, nothing of the bad header

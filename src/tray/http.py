@@ -161,7 +161,11 @@ _CHARSET_TYPES = frozenset(
 # PERF: an app uses a handful of mimetypes; cache the string work per (mimetype, charset).
 @functools.lru_cache(maxsize=256)
 def get_content_type(mimetype: str, charset: str = "utf-8") -> str:
-    """Add ``; charset=...`` to textual mimetypes so browsers don't have to guess the encoding."""
+    """Add ``; charset=...`` to textual mimetypes so browsers don't have to guess the encoding.
+
+    The result is a checked header value: a mimetype smuggling CR/LF is refused here.
+    """
+    check_header_value("Content-Type", mimetype)
     base = mimetype.partition(";")[0].strip().lower()
     if not (base.startswith("text/") or base in _CHARSET_TYPES or base.endswith("+xml")):
         return mimetype

@@ -17,6 +17,7 @@ from .globals import _cv_ctx
 from .headers import Headers
 from .http import (
     STATUS_LINES,
+    check_header_value,
     dump_cookie,
     get_content_type,
     parse_options_header,
@@ -102,9 +103,13 @@ class Response:
                 # PERF: the content type of each mimetype is worked out once.
                 content_type = _UTF8_CONTENT_TYPES.get(mimetype)
                 if content_type is None:
-                    content_type = _UTF8_CONTENT_TYPES[mimetype] = get_content_type(mimetype)
+                    content_type = get_content_type(mimetype)  # checked there
+                    if len(_UTF8_CONTENT_TYPES) < _UTF8_CONTENT_TYPES_MAX:
+                        _UTF8_CONTENT_TYPES[mimetype] = content_type
             else:
                 content_type = get_content_type(mimetype, self.charset)
+        elif content_type is not None:
+            content_type = check_header_value("Content-Type", content_type)
         if headers:
             view = headers if isinstance(headers, Headers) else Headers(headers)
             hlist = list(view.to_wsgi_list())
@@ -498,7 +503,9 @@ def _set(hlist: list[tuple[str, str]], name: str, value: str) -> None:
 # PERF: per-class defaults (status line, content type with charset) are computed once per
 # Response subclass and cached, so constructing a response does no string work.
 # mimetype -> full content type with the default charset; bounded by the app's own mimetypes.
+# Bounded: clients may choose mimetypes (an upload served back with its own type).
 _UTF8_CONTENT_TYPES: dict[str, str] = {}
+_UTF8_CONTENT_TYPES_MAX = 256
 
 # (status code, status line, content type) of each Response class, computed on first use.
 _class_defaults: dict[type[Response], tuple[int, str, str | None]] = {}

@@ -465,7 +465,8 @@ class TrayClient:
         header_list: list[tuple[str, str]],
         body: Iterable[bytes],
     ) -> TestResponse:
-        response = TestResponse(body, status, Headers(header_list))
+        # The headers exactly as the server got them (re-checking here would hide a bad one).
+        response = TestResponse(body, status, Headers._trusted(list(header_list)))
         response.request = self.application.request_class(environ)
         self._push_kept()
         if self.use_cookies:
