@@ -518,3 +518,50 @@ def test_client_disconnect_stops_an_inline_generator(app: Tray) -> None:
     bodies = [m for m in driver.sent if m["type"] == "http.response.body"]
     assert 3 <= len(bodies) < 10
     assert all(m.get("more_body") for m in bodies)
+
+
+def test_async_hooks_of_a_sync_view_run_on_the_server_loop(app: Tray) -> None:
+    @app.before_request
+    async def check() -> None:
+        g.loop_id = id(asyncio.get_running_loop())
+
+    @app.route("/")
+    def index() -> str:  # a sync view: runs in the pool, its async hook on the server loop
+        return str(g.loop_id)
+
+    async def go() -> tuple[int, bytes]:
+        status, _, chunks = await call_asgi(app.asgi, scope(), b"")
+        assert b"".join(chunks) == str(id(asyncio.get_running_loop())).encode()
+        return status, b"".join(chunks)
+
+    assert asyncio.run(go())[0] == 200
+
+
+def test_async_after_request_on_a_routing_error(app: Tray) -> None:
+    @app.after_request
+    async def stamp(response: Response) -> Response:
+        response.headers["X-Stamped"] = "yes"
+        return response
+
+    status, headers, _ = run(app, path="/nope")
+    assert (status, dict(headers)["x-stamped"]) == (404, "yes")
+
+
+@pytest.mark.parametrize("inline", [True, False])
+def test_stream_with_context_runs_async_teardown_on_the_loop(app: Tray, inline: bool) -> None:
+    events: list[str] = []
+
+    @app.teardown_request
+    async def bye(error: BaseException | None) -> None:
+        asyncio.get_running_loop()
+        events.append("teardown")
+
+    @app.route("/", sync_to_thread=not inline)
+    def index() -> Response:
+        def gen() -> Iterator[str]:
+            yield request.path
+
+        return Response(stream_with_context(gen()))
+
+    status, _, chunks = run(app)
+    assert (status, b"".join(chunks), events) == (200, b"/", ["teardown"])

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from types import CoroutineType, GeneratorType
 from typing import TYPE_CHECKING, Any
 
-from .concurrency import is_coroutine_function
+from .concurrency import is_coroutine_function, server_loop
 from .ctx import RequestContext
 from .exceptions import HTTPException, RequestEntityTooLarge
 from .globals import _cv_ctx
@@ -83,6 +83,7 @@ class ASGIAdapter:
         request = app.request_class(environ)
         ctx = RequestContext(app, request)
         token = _cv_ctx.set(ctx)
+        server_loop.set(asyncio.get_running_loop())
         error: BaseException | None = None
         deferred = False
         try:
@@ -206,7 +207,12 @@ class ASGIAdapter:
                 path = request.path
             matched = app.url_map.match(path, request.method, environ["QUERY_STRING"])
         except HTTPException:
-            if app.before_request_funcs or app.url_value_preprocessors or app.error_handler_spec:
+            if (
+                app.before_request_funcs
+                or app.url_value_preprocessors
+                or app.error_handler_spec
+                or app.after_request_funcs
+            ):
                 # User code will run (hooks, handlers): keep it off the loop.
                 return await self.run_sync(app.full_dispatch_request, ctx)  # type: ignore[no-any-return]
             return app.full_dispatch_request(ctx)

@@ -40,8 +40,20 @@ def _thread_loop() -> asyncio.AbstractEventLoop:
     return holder.loop
 
 
+#: The event loop serving the current request under ASGI (set by the adapter). Coroutines that
+#: sync code meets in a worker thread are run there, so async hooks share the server's loop
+#: (and whatever pools or locks were created on it).
+server_loop: contextvars.ContextVar[asyncio.AbstractEventLoop] = contextvars.ContextVar(
+    "tray.server_loop"
+)
+
+
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
-    """Run ``coro`` to completion on this thread's loop, in the caller's context."""
+    """Run ``coro`` to completion, in the caller's context.
+
+    Called from a worker thread of an ASGI request, it runs on the server's loop and this
+    thread waits; otherwise (WSGI) it runs on this thread's own, reused loop.
+    """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -52,6 +64,10 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
             "An async view or hook was called synchronously from inside a running event loop;"
             " serve the app through app.asgi so it is awaited instead."
         )
+    loop = server_loop.get(None)
+    if loop is not None and loop.is_running():
+        # call_soon_threadsafe carries this thread's context into the task it starts.
+        return asyncio.run_coroutine_threadsafe(coro, loop).result()
     loop = _thread_loop()
     # The task runs in a copy of the caller's context, so request/g/current_app resolve.
     task = loop.create_task(coro, context=contextvars.copy_context())

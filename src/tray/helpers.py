@@ -142,6 +142,22 @@ class _ContextStream:
             finally:
                 _cv_ctx.reset(token)
 
+    async def aclose(self) -> None:
+        """``close()`` for the event loop: async teardown callbacks are awaited there."""
+        ctx, self._ctx = self._ctx, None
+        if ctx is None:
+            return
+        token = _cv_ctx.set(ctx)
+        try:
+            close = getattr(self._gen, "close", None)
+            if close is not None:
+                close()
+        finally:
+            try:
+                await ctx.app._teardown_async(ctx, None)
+            finally:
+                _cv_ctx.reset(token)
+
 
 class _AsyncContextStream:
     """``_ContextStream`` for async generators; ``aclose()`` ends the request context."""
