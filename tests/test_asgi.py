@@ -565,3 +565,31 @@ def test_stream_with_context_runs_async_teardown_on_the_loop(app: Tray, inline: 
 
     status, _, chunks = run(app)
     assert (status, b"".join(chunks), events) == (200, b"/", ["teardown"])
+
+
+def test_header_names_with_underscores_are_dropped(app: Tray) -> None:
+    @app.route("/")
+    def index() -> str:
+        return repr(request.headers.get("X-Auth-User"))
+
+    status, _, chunks = run(app, headers=[(b"x_auth_user", b"admin")])
+    assert (status, b"".join(chunks)) == (200, b"None")
+    status, _, chunks = run(app, headers=[(b"x-auth-user", b"alice")])
+    assert b"".join(chunks) == b"'alice'"
+
+
+def test_root_path_is_only_stripped_at_a_segment_boundary(app: Tray) -> None:
+    @app.route("/application")
+    def application() -> str:
+        return "application"
+
+    @app.route("/")
+    def index() -> str:
+        return "index"
+
+    async def go(path: str) -> bytes:
+        sc = dict(scope(path=path), root_path="/app")
+        return b"".join((await call_asgi(app.asgi, sc, b""))[2])
+
+    assert asyncio.run(go("/application")) == b"application"
+    assert asyncio.run(go("/app/")) == b"index"

@@ -612,9 +612,17 @@ _ENVIRON_KEYS_MAX = 512
 
 
 def _environ_key(raw_name: bytes) -> str:
+    """``HTTP_X_NAME`` for ``x-name``; ``""`` for a name with "_", which is dropped.
+
+    "x_auth_user" and "x-auth-user" would land on the same environ key, letting a client
+    slip a header past a proxy that filters the dashed form (gunicorn and nginx drop them too).
+    """
     key = _ENVIRON_KEYS.get(raw_name)
     if key is None:
-        key = "HTTP_" + raw_name.decode("latin-1").upper().replace("-", "_")
+        if b"_" in raw_name:
+            key = ""
+        else:
+            key = "HTTP_" + raw_name.decode("latin-1").upper().replace("-", "_")
         if len(_ENVIRON_KEYS) < _ENVIRON_KEYS_MAX:
             _ENVIRON_KEYS[raw_name] = key
     return key
@@ -624,7 +632,7 @@ def _environ_from_scope(scope: Scope) -> dict[str, Any]:
     """A PEP 3333 environ for the request, so ``Request`` has one source of truth."""
     root_path: str = scope.get("root_path", "")
     path: str = scope["path"]
-    if root_path and path.startswith(root_path):
+    if root_path and (path == root_path or path.startswith(root_path + "/")):
         path = path[len(root_path) :]
     server = scope.get("server") or ("localhost", 80)
     client = scope.get("client")
@@ -650,7 +658,11 @@ def _environ_from_scope(scope: Scope) -> dict[str, Any]:
         environ.update(extras)
     keys = _ENVIRON_KEYS
     for raw_name, raw_value in scope["headers"]:
-        name = keys.get(raw_name) or _environ_key(raw_name)
+        name = keys.get(raw_name)
+        if not name:
+            name = _environ_key(raw_name)
+            if not name:
+                continue
         value = raw_value.decode("latin-1")
         existing = environ.setdefault(name, value)
         if existing is not value:  # a repeated header: joined as one field
