@@ -593,3 +593,44 @@ def test_root_path_is_only_stripped_at_a_segment_boundary(app: Tray) -> None:
 
     assert asyncio.run(go("/application")) == b"application"
     assert asyncio.run(go("/app/")) == b"index"
+
+
+def test_inline_stream_yields_to_the_loop_even_when_send_does_not(app: Tray) -> None:
+    closed: list[bool] = []
+
+    @app.route("/", sync_to_thread=False)
+    def index() -> Response:
+        def forever() -> Iterator[bytes]:
+            try:
+                while True:
+                    yield b"x" * 70_000
+            finally:
+                closed.append(True)
+
+        return Response(forever())
+
+    driver = Driver([], disconnect_after_chunks=3)  # its send never suspends
+    asyncio.run(app.asgi(scope(), driver.receive, driver.send))
+    assert closed == [True]
+
+
+def test_a_failing_send_still_closes_a_kept_context(app: Tray) -> None:
+    events: list[str] = []
+    app.teardown_request(lambda error: events.append("teardown"))
+
+    @app.route("/")
+    def index() -> Response:
+        return Response(stream_with_context(iter(["a"])))
+
+    async def go() -> None:
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            raise OSError("the client is gone")
+
+        await app.asgi(scope(), receive, send)
+
+    with pytest.raises(OSError, match="client is gone"):
+        asyncio.run(go())
+    assert events == ["teardown"]

@@ -441,7 +441,11 @@ class Tray:
                 raise
             # A stream_with_context body keeps the context; its close() tears it down.
             deferred = ctx._streaming is not None and response.response is ctx._streaming
-            return write_wsgi(response, request.method, start_response, self)
+            try:
+                return write_wsgi(response, request.method, start_response, self)
+            except BaseException:
+                response.close()  # never handed over: close the body (and a kept context) now
+                raise
         finally:
             try:
                 preserve = environ.get("tray.preserve_context")

@@ -94,32 +94,36 @@ class ASGIAdapter:
                 # Error handlers are user code (maybe async): run them off the loop.
                 response = await self.run_sync(app.handle_exception, e)
             deferred = ctx._streaming is not None and response.response is ctx._streaming
-            out = response.response
-            code = response._status_code
-            if (
-                type(out) is list
-                and len(out) == 1
-                and type(out[0]) is bytes
-                and 200 <= code < 300
-                and code != 204
-                and request.method != "HEAD"
-                and response._on_close is None
-            ):
-                # PERF: the common buffered response is sent right here (no coroutine call).
-                names = _WIRE_NAMES
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": code,
-                        "headers": [
-                            (names.get(name) or _wire_name(name), value.encode("latin-1"))
-                            for name, value in response.wire_headers()
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": out[0]})
-            else:
-                await self._send_response(response, request.method, send, receive)
+            try:
+                out = response.response
+                code = response._status_code
+                if (
+                    type(out) is list
+                    and len(out) == 1
+                    and type(out[0]) is bytes
+                    and 200 <= code < 300
+                    and code != 204
+                    and request.method != "HEAD"
+                    and response._on_close is None
+                ):
+                    # PERF: the common buffered response is sent right here (no coroutine call).
+                    names = _WIRE_NAMES
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": code,
+                            "headers": [
+                                (names.get(name) or _wire_name(name), value.encode("latin-1"))
+                                for name, value in response.wire_headers()
+                            ],
+                        }
+                    )
+                    await send({"type": "http.response.body", "body": out[0]})
+                else:
+                    await self._send_response(response, request.method, send, receive)
+            except BaseException:
+                await _close_body(response)  # idempotent: a finished stream is closed already
+                raise
         finally:
             try:
                 preserve = environ.get("tray.preserve_context")
@@ -431,6 +435,9 @@ class ASGIAdapter:
                 )
                 batch.clear()
                 size = 0
+                # A server's send() often returns without suspending: give the loop (and the
+                # disconnect watcher) a turn after every batch.
+                await asyncio.sleep(0)
         if batch:
             await send({"type": "http.response.body", "body": b"".join(batch), "more_body": True})
         await send({"type": "http.response.body", "body": b""})
