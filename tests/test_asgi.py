@@ -634,3 +634,30 @@ def test_a_failing_send_still_closes_a_kept_context(app: Tray) -> None:
     with pytest.raises(OSError, match="client is gone"):
         asyncio.run(go())
     assert events == ["teardown"]
+
+
+def test_a_failed_before_serving_hook_is_retried_alone(app: Tray) -> None:
+    calls: list[str] = []
+    state = {"up": False}
+
+    @app.before_serving
+    def open_pool() -> None:
+        calls.append("pool")
+
+    @app.before_serving
+    def warm_cache() -> None:
+        calls.append("cache")
+        if not state["up"]:
+            raise RuntimeError("cache backend not up yet")
+
+    @app.route("/")
+    def index() -> str:
+        return "ok"
+
+    client = app.test_client(protocol="wsgi")
+    with pytest.raises(RuntimeError, match="not up yet"):
+        client.get("/")
+    state["up"] = True
+    assert client.get("/").data == b"ok"
+    assert client.get("/").data == b"ok"
+    assert calls == ["pool", "cache", "cache"]

@@ -113,6 +113,7 @@ class Tray:
         self.before_serving_funcs: list[Callable[[], Any]] = []
         self.after_serving_funcs: list[Callable[[], Any]] = []
         self._serving_started = False
+        self._serving_done = 0  # how many before_serving hooks have completed (WSGI)
         self._serving_lock = threading.Lock()
         self._asgi: ASGIAdapter | None = None
         self._logger: logging.Logger | None = None
@@ -289,10 +290,14 @@ class Tray:
             if self._serving_started:
                 return
             # No hooks, no context: an empty push would run teardown_appcontext for nothing.
-            if self.before_serving_funcs:
+            # Each hook runs once: if one fails, the next request resumes at that hook rather
+            # than re-running the ones that already succeeded.
+            funcs = self.before_serving_funcs
+            if self._serving_done < len(funcs):
                 with self.app_context():
-                    for func in self.before_serving_funcs:
-                        run_to_value(func())
+                    while self._serving_done < len(funcs):
+                        run_to_value(funcs[self._serving_done]())
+                        self._serving_done += 1
             if self.after_serving_funcs:
                 atexit.register(self._stop_serving_wsgi)
             self._serving_started = True

@@ -493,6 +493,7 @@ class _ThreadProducer:
         self.finished = False
         self.error: BaseException | None = None
         self.cancelled = False
+        self.eager = False  # the loop is idle-waiting: announce every chunk
         self.waiter: asyncio.Future[None] | None = None
         self.done: asyncio.Future[Any] | None = None
 
@@ -526,12 +527,14 @@ class _ThreadProducer:
                 # add up); a cancelled stream is noticed at the very next chunk.
                 if self.cancelled:
                     break
-                if unchecked < 32 and produced - self.consumed < wake_bytes:
+                if unchecked < 32 and produced - self.consumed < wake_bytes and not self.eager:
                     continue
                 unchecked = 0
                 self.produced = produced
                 if self.waiter is not None and (
-                    len(buffer) >= self.WAKE_CHUNKS or produced - self.consumed >= self.WAKE_BYTES
+                    self.eager
+                    or len(buffer) >= self.WAKE_CHUNKS
+                    or produced - self.consumed >= self.WAKE_BYTES
                 ):
                     self._notify()
                 while (
@@ -571,12 +574,21 @@ class _ThreadProducer:
         while True:
             finished = self.finished  # read before draining: nothing can follow "finished"
             if self.buffer or finished:
+                self.eager = False
                 return self._drain(), finished, self.error if finished else None
             waiter = self.waiter = self.loop.create_future()
+            if pause >= self.LONGEST_PAUSE:
+                # Idle for a while (an event stream waiting for news): stop polling and let
+                # the producer wake us on its very next chunk. Set before looking again, so a
+                # chunk appended in between is either seen below or announced.
+                self.eager = True
             if self.buffer or self.finished:  # raced with the producer: look again
                 self.waiter = None
                 continue
-            await asyncio.wait({waiter}, timeout=pause)
+            if self.eager:
+                await waiter
+            else:
+                await asyncio.wait({waiter}, timeout=pause)
             self.waiter = None
             if disconnected.is_set():
                 return [], False, None
