@@ -661,3 +661,27 @@ def test_a_failed_before_serving_hook_is_retried_alone(app: Tray) -> None:
     assert client.get("/").data == b"ok"
     assert client.get("/").data == b"ok"
     assert calls == ["pool", "cache", "cache"]
+
+
+def test_a_too_large_body_goes_through_error_handlers_and_hooks(app: Tray) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 10
+
+    @app.errorhandler(413)
+    def too_big(error: Exception) -> tuple[dict[str, str], int]:
+        return {"error": "too big"}, 413
+
+    @app.after_request
+    def stamp(response: Response) -> Response:
+        response.headers["X-After"] = "1"
+        return response
+
+    @app.post("/")
+    def index() -> str:
+        return "never"
+
+    status, headers, chunks = run(app, "POST", "/", b"x" * 100)
+    assert (status, dict(headers)["x-after"], b"".join(chunks)) == (
+        413,
+        "1",
+        b'{"error":"too big"}\n',
+    )

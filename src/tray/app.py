@@ -705,6 +705,10 @@ class Tray:
         rv: Any = server_error if handler is None else run_to_value(handler(server_error))
         return self.finalize_request(rv, from_error_handler=True)
 
+    def respond_to_error(self, e: HTTPException) -> Response:
+        """The response for an HTTP error found before any view ran (a body over the limit)."""
+        return self.finalize_request(self.handle_user_exception(e), from_error_handler=True)
+
     def log_exception(self, e: BaseException) -> None:
         ctx = _cv_ctx.get(None)
         request = None if ctx is None else ctx.request

@@ -60,6 +60,7 @@ class ASGIAdapter:
         # PERF: the http path is handled here, inline: every coroutine layer costs per request.
         app = self.app
         environ = _environ_from_scope(scope)
+        body_error: RequestEntityTooLarge | None = None
         if (
             "CONTENT_LENGTH" in environ
             or "HTTP_TRANSFER_ENCODING" in environ
@@ -70,8 +71,11 @@ class ASGIAdapter:
             except ClientDisconnected:
                 return
             except RequestEntityTooLarge as too_large:
-                await self._send_response(too_large.get_response(), scope["method"], send, receive)
-                return
+                # Answered inside the request context below, so error handlers and
+                # after_request hooks apply to the 413 as to any other error.
+                body_error = too_large
+                body = b""
+                environ.pop("CONTENT_LENGTH", None)
             environ["wsgi.input"] = io.BytesIO(body)
             if body:
                 environ["CONTENT_LENGTH"] = str(len(body))
@@ -88,7 +92,10 @@ class ASGIAdapter:
         deferred = False
         try:
             try:
-                response = await self.dispatch(ctx)
+                if body_error is None:
+                    response = await self.dispatch(ctx)
+                else:
+                    response = await self.run_sync(app.respond_to_error, body_error)
             except Exception as e:
                 error = e
                 # Error handlers are user code (maybe async): run them off the loop.
