@@ -397,7 +397,10 @@ class ASGIAdapter:
         except asyncio.CancelledError:
             if not disconnected.is_set() or task is None:
                 raise
-            task.uncancel()  # our own doing: the client left, which is not an error
+            # Our own doing (the client left) is not an error; a cancellation the server asked
+            # for at the same moment still goes through.
+            if task.uncancel() > 0:
+                raise
         except Exception:
             self.app.logger.exception("Error while streaming the response; connection cut")
             raise
@@ -701,7 +704,8 @@ _PROTOCOLS = {"1.0": "HTTP/1.0", "1.1": "HTTP/1.1", "2": "HTTP/2", "3": "HTTP/3"
 
 
 def _wsgi_str(text: str) -> str:
-    return text.encode("utf-8").decode("latin-1")
+    # surrogatepass: a server may hand over undecodable path bytes as lone surrogates.
+    return text.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
 def scope_from_environ(environ: dict[str, Any]) -> dict[str, Any]:
