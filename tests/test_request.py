@@ -861,3 +861,38 @@ def test_request_proxy_in_test_request_context(app):  # type: ignore[no-untyped-
         assert request.headers["x-a"] == "b"
     with pytest.raises(RuntimeError):
         request.path  # noqa: B018
+
+
+@pytest.mark.wsgi_only  # the stream reads the WSGI input itself; ASGI receives the body first
+def test_request_stream_read_in_chunks_sees_the_whole_body(app, client):  # type: ignore[no-untyped-def]
+    @app.post("/upload")
+    def upload():  # type: ignore[no-untyped-def]
+        total = 0
+        while chunk := request.stream.read(4096):
+            total += len(chunk)
+        return str(total)
+
+    rv = client.post("/upload", data=b"x" * 100_000, content_type="application/octet-stream")
+    assert rv.data == b"100000"
+
+
+@pytest.mark.wsgi_only
+def test_a_body_shorter_than_its_content_length_is_a_400(app):  # type: ignore[no-untyped-def]
+    app.testing = False
+
+    @app.post("/")
+    def index():  # type: ignore[no-untyped-def]
+        return request.get_data()
+
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/",
+        "CONTENT_LENGTH": "10",
+        "wsgi.input": io.BytesIO(b"short"),
+        "SERVER_NAME": "x",
+        "SERVER_PORT": "80",
+    }
+    statuses: list[str] = []
+    body = b"".join(app(environ, lambda status, headers, exc=None: statuses.append(status)))
+    assert statuses == ["400 BAD REQUEST"]
+    assert b"5 bytes of a 10-byte body" in body

@@ -15,7 +15,12 @@ from urllib.parse import parse_qsl, quote, unquote_to_bytes
 
 from . import json as _json
 from .datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict
-from .exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
+from .exceptions import (
+    BadRequest,
+    ClientDisconnected,
+    RequestEntityTooLarge,
+    UnsupportedMediaType,
+)
 from .headers import EnvironHeaders, Headers
 from .http import parse_cookie_header, parse_options_header
 
@@ -35,6 +40,47 @@ def _wsgi_decode(value: str) -> str:
     if value.isascii():
         return value
     return value.encode("latin-1").decode("utf-8", "replace")
+
+
+class LimitedStream(io.RawIOBase):
+    """The WSGI input, cut at ``Content-Length`` and refused (413) past ``MAX_CONTENT_LENGTH``.
+
+    Reads loop until the declared length arrives (servers may return short reads); a body that
+    ends early is a ``ClientDisconnected`` (400), never a silently truncated one.
+    """
+
+    def __init__(self, source: Any, length: int | None, limit: int | None) -> None:
+        super().__init__()
+        self._source = source
+        self._left = length  # None: until EOF (a chunked body the server frames)
+        self._limit = limit
+        self._read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self._left
+        if left == 0:
+            return 0
+        size = len(buffer) if left is None else min(len(buffer), left)
+        data = self._source.read(size)
+        count = len(data)
+        if count == 0:
+            if left is not None:
+                raise ClientDisconnected(
+                    f"The client sent {self._read} bytes of a {self._read + left}-byte body."
+                )
+            return 0
+        buffer[:count] = data
+        self._read += count
+        if left is not None:
+            self._left = left - count
+        if self._limit is not None and self._read > self._limit:
+            raise RequestEntityTooLarge(
+                f"The request body exceeds the {self._limit}-byte limit of this server."
+            )
+        return count
 
 
 class UserAgent:
@@ -68,6 +114,7 @@ class Request:
         "_headers",
         "_limits",
         "_path",
+        "_stream",
         "environ",
         "method",
         "routing_exception",
@@ -90,6 +137,7 @@ class Request:
         self.view_args: dict[str, Any] | None = None
         self.routing_exception: Exception | None = None
         self._limits: dict[str, int | None] | None = None
+        self._stream: IO[bytes] | None = None
 
     # -- limits (from the app's config unless set on this request) --------------------------
 
@@ -303,12 +351,18 @@ class Request:
 
     @property
     def stream(self) -> IO[bytes]:
-        """The raw body stream, bounded by ``Content-Length`` and ``MAX_CONTENT_LENGTH``."""
-        if self._cached_data is not None:
-            return io.BytesIO(self._cached_data)
-        return io.BytesIO(self._read_body())
+        """The body as a stream, read once: at most ``Content-Length`` bytes of the input, and
+        a 413 past ``MAX_CONTENT_LENGTH`` (chunked bodies included)."""
+        stream = self._stream
+        if stream is None:
+            if self._cached_data is not None:
+                stream = io.BytesIO(self._cached_data)
+            else:
+                stream = self._open_body()
+            self._stream = stream
+        return stream
 
-    def _read_body(self) -> bytes:
+    def _open_body(self) -> IO[bytes]:
         environ = self.environ
         length = self.content_length
         limit = self.max_content_length
@@ -316,20 +370,16 @@ class Request:
             raise RequestEntityTooLarge(
                 f"The request body is {length} bytes; this server accepts at most {limit}."
             )
-        stream = environ.get("wsgi.input")
-        if stream is None:
-            return b""
-        if length is None:
-            if not environ.get("wsgi.input_terminated"):
-                # No length and no framing promise from the server: reading could block.
-                return b""
-            data = stream.read() if limit is None else stream.read(limit + 1)
-            if limit is not None and len(data) > limit:
-                raise RequestEntityTooLarge(
-                    f"The request body exceeds the {limit}-byte limit of this server."
-                )
-            return bytes(data)
-        return bytes(stream.read(length)) if length else b""
+        source = environ.get("wsgi.input")
+        if source is None or length == 0:
+            return io.BytesIO()
+        if length is None and not environ.get("wsgi.input_terminated"):
+            # No length and no framing promise from the server: reading could block.
+            return io.BytesIO()
+        return io.BufferedReader(LimitedStream(source, length, limit))
+
+    def _read_body(self) -> bytes:
+        return bytes(self.stream.read())
 
     def get_data(
         self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False
@@ -361,11 +411,12 @@ class Request:
             self._form = ImmutableMultiDict()
             self._files = ImmutableMultiDict()
             return
-        body = self._cached_data if self._cached_data is not None else self._read_body()
+        # The parser reads the body stream piece by piece: an upload is never held whole.
+        cached = self._cached_data
         form, files = parse_form_data(
-            io.BytesIO(body),
+            self.stream,
             self.environ.get("CONTENT_TYPE", ""),
-            len(body),
+            len(cached) if cached is not None else self.content_length,
             max_form_memory_size=self.max_form_memory_size,
             max_form_parts=self.max_form_parts,
         )
