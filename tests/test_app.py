@@ -1292,3 +1292,12 @@ def test_trusted_hosts(app, client):
     assert rv.status_code == 400
     assert b"not trusted" in rv.data
     assert client.get("/", base_url="http://notmenu.test").status_code == 400
+
+
+def test_trailing_slash_redirect_stays_under_the_mount_point(app, client):
+    @app.route("/foo/")
+    def foo():
+        return "foo"
+
+    rv = client.get("/foo", base_url="http://localhost/sub/")
+    assert (rv.status_code, rv.location) == (308, "/sub/foo/")

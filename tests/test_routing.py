@@ -899,3 +899,27 @@ def test_int_build_rejects_non_numbers() -> None:
         "Could not build url for endpoint 'v' with values ['v']. Rule '/n/<int:v>' rejected a"
         " value: invalid literal for int() with base 10: 'abc'."
     )
+
+
+def test_a_path_converter_is_less_specific_than_a_segment_even_before_a_slash() -> None:
+    m = Map()
+    m.add(Rule("/docs/<path:p>/", endpoint="catch_all"))
+    m.add(Rule("/docs/<name>/", endpoint="one"))
+    m.add(Rule("/<path:p>/", endpoint="root_all"))
+    m.add(Rule("/<int:id>/", endpoint="number"))
+    assert m.match("/docs/intro/", "GET")[0].endpoint == "one"
+    assert m.match("/docs/a/b/", "GET")[0].endpoint == "catch_all"
+    assert m.match("/5/", "GET")[0].endpoint == "number"
+    assert m.match("/x/y/", "GET")[0].endpoint == "root_all"
+
+
+def test_converters_with_named_groups_can_share_a_combined_regex() -> None:
+    class Lang(BaseConverter):
+        regex = r"(?P<lang>[a-z]{2})"
+
+    m = Map()
+    m.converters["lang"] = Lang
+    m.add(Rule("/p/<lang:l>/a", endpoint="a"))
+    m.add(Rule("/p/<lang:l>/b", endpoint="b"))
+    rule, values = m.match("/p/en/b", "GET")
+    assert (rule.endpoint, values) == ("b", {"l": "en"})

@@ -523,6 +523,8 @@ class Tray:
                         path, request.method, environ.get("QUERY_STRING", "")
                     )
             except HTTPException as error:
+                if isinstance(error, RequestRedirect) and request.script_root:
+                    error.new_url = request.script_root + error.new_url  # stay under the mount
                 if self.before_request_funcs or self.url_value_preprocessors:
                     rv = self.preprocess_request(request)
                 if rv is None:

@@ -125,6 +125,8 @@ def _build_error_head(endpoint: Any, values: Mapping[str, Any], method: str | No
 
 # --------------------------------------------------------------------------- rule parsing
 
+_NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z_]\w*>")
+
 _VARIABLE_RE = re.compile(r"<([^<>]*)>")
 _VARIABLE_BODY_RE = re.compile(
     r"(?:(?P<converter>[A-Za-z_][A-Za-z0-9_]*)(?:\((?P<args>.*)\))?:)?"
@@ -265,8 +267,10 @@ class Rule:
                 build.append(part)
             else:
                 conv = self._converters[part[0]]
-                regex_parts.append(f"({conv.regex})")
-                plain_parts.append(f"(?:{conv.regex})")
+                # A converter's named groups would clash once rules share one regex.
+                conv_regex = _NAMED_GROUP.sub("(", conv.regex)
+                regex_parts.append(f"({conv_regex})")
+                plain_parts.append(f"(?:{conv_regex})")
                 # PERF: skip calling to_python when it is the identity (the default string case).
                 to_python: Callable[[str], Any] | None = conv.to_python
                 if type(conv).to_python is BaseConverter.to_python:
@@ -281,7 +285,7 @@ class Rule:
                     # PERF: plain int/float: the regex already validated, call int()/float().
                     to_python = conv.num_convert
                 slots.append((part[0], group, to_python))
-                group += 1 + re.compile(conv.regex).groups
+                group += 1 + re.compile(conv_regex).groups
                 build.append((part[0], conv))
         self._regex = re.compile(self._finish(regex_parts))
         self._plain_pattern = self._finish(plain_parts)
@@ -313,7 +317,13 @@ class Rule:
 
         def close() -> None:
             nonlocal static_len, weights
-            segments.append((1, -static_len, -len(weights), tuple(weights)) if weights else (0,))
+            if weights:
+                # A slash-spanning converter (path) makes its segment the least specific of
+                # all, whatever static text follows it: "/docs/<path:p>/" after "/docs/<name>/".
+                kind = 2 if spanning else 1
+                segments.append((kind, -static_len, -len(weights), tuple(weights)))
+            else:
+                segments.append((0,))
             static_len, weights = 0, []
 
         for part in self._parts:
