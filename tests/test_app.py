@@ -1301,3 +1301,13 @@ def test_trailing_slash_redirect_stays_under_the_mount_point(app, client):
 
     rv = client.get("/foo", base_url="http://localhost/sub/")
     assert (rv.status_code, rv.location) == (308, "/sub/foo/")
+
+
+def test_request_stays_visible_inside_a_nested_app_context(app, client):
+    @app.route("/")
+    def index():
+        g.outer = True
+        with app.app_context():
+            return f"{request.path} {g.get('outer')}"
+
+    assert client.get("/").data == b"/ None"

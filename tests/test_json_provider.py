@@ -382,6 +382,14 @@ def test_loads_invalid_raises_value_error(bad: str | bytes) -> None:
         DefaultJSONProvider(FakeApp()).loads(bad)
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [b'\xef\xbb\xbf{"a": 1}', '{"a": 1}'.encode("utf-16"), '{"a": 1}'.encode("utf-32-le")],
+)
+def test_loads_reads_a_bom_and_utf16_32_as_flask_does(raw: bytes) -> None:
+    assert DefaultJSONProvider(FakeApp()).loads(raw) == {"a": 1}
+
+
 def test_base_provider() -> None:
     class Upper(JSONProvider):
         def dumps(self, obj: Any, **kwargs: Any) -> str:

@@ -60,12 +60,11 @@ class _AppCtxGlobals:
 class AppContext:
     """Makes ``current_app`` and ``g`` available, e.g. in a CLI command or a test."""
 
-    __slots__ = ("_g", "_tokens", "app")
-
-    request: Request | None = None
+    __slots__ = ("_g", "_tokens", "app", "request")
 
     def __init__(self, app: Tray) -> None:
         self.app = app
+        self.request: Request | None = None
         self._g: _AppCtxGlobals | None = None
         self._tokens: list[Token[AppContext]] = []
 
@@ -78,6 +77,11 @@ class AppContext:
         return g
 
     def push(self) -> None:
+        parent = _cv_ctx.get(None)
+        if parent is not None and parent.app is self.app:
+            # An app context pushed during a request keeps that request visible, as in Flask
+            # (its own ``g`` is new).
+            self.request = parent.request
         self._tokens.append(_cv_ctx.set(self))
 
     def pop(self, exc: BaseException | None = None) -> None:
@@ -104,7 +108,7 @@ class AppContext:
 class RequestContext(AppContext):
     """Everything one request needs: the request, ``g`` and the callbacks it collected."""
 
-    __slots__ = ("_after_request_functions", "_parent", "_streaming", "request")
+    __slots__ = ("_after_request_functions", "_parent", "_streaming")
 
     def __init__(self, app: Tray, request: Request) -> None:
         self.app = app

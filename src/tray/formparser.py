@@ -133,20 +133,9 @@ def _parse_urlencoded(
             raise RequestEntityTooLarge(too_large)
         chunks.append(chunk)
     text = b"".join(chunks).decode(charset, "replace")
-    try:
-        return parse_qsl(
-            text,
-            keep_blank_values=True,
-            encoding=charset,
-            errors="replace",
-            max_num_fields=max_parts,
-        )
-    except ValueError:
-        # parse_qsl's only ValueError here is "Max number of fields exceeded".
-        raise RequestEntityTooLarge(
-            f"The url-encoded form has more than max_form_parts ({max_parts}) fields;"
-            " send fewer fields or raise the limit."
-        ) from None
+    # As in Werkzeug, max_form_parts limits multipart parts only; max_form_memory_size already
+    # bounds a url-encoded body (a form of many checkboxes is legitimate).
+    return parse_qsl(text, keep_blank_values=True, encoding=charset, errors="replace")
 
 
 # ``; key=token`` or ``; key="quoted"`` (a quoted value may hold ``\\\\`` and ``\\"`` pairs).

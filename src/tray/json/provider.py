@@ -177,7 +177,17 @@ def _loads(s: str | bytes, kwargs: dict[str, Any]) -> Any:
             return json.loads(s)
     elif _LONG_DIGITS_B.search(s) is not None:
         return json.loads(s)
-    return orjson.loads(s)
+    try:
+        return orjson.loads(s)
+    except orjson.JSONDecodeError:
+        # orjson takes only BOM-less UTF-8; the stdlib also reads a BOM and UTF-16/32 (RFC
+        # 8259 §8.1), as Flask does. Invalid JSON fails again here, with the stdlib's message,
+        # and NaN/Infinity stay refused (they are not JSON).
+        return json.loads(s, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON (RFC 8259 has no NaN or Infinity)")
 
 
 def _float_mismatch(out: bytes) -> bool:
