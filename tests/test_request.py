@@ -896,3 +896,20 @@ def test_a_body_shorter_than_its_content_length_is_a_400(app):  # type: ignore[n
     body = b"".join(app(environ, lambda status, headers, exc=None: statuses.append(status)))
     assert statuses == ["400 BAD REQUEST"]
     assert b"5 bytes of a 10-byte body" in body
+
+
+@pytest.mark.parametrize(
+    ("base_url", "host_header", "expected"),
+    [
+        ("http://localhost/", "localhost:80", "localhost"),
+        ("https://localhost/", "example.com:443", "example.com"),
+        ("http://localhost/", "example.com:8080", "example.com:8080"),
+        ("https://localhost/", "example.com:80", "example.com:80"),
+    ],
+)
+def test_host_drops_the_default_port(app, client, base_url, host_header, expected):  # type: ignore[no-untyped-def]
+    @app.route("/")
+    def index():  # type: ignore[no-untyped-def]
+        return request.host
+
+    assert client.get("/", base_url=base_url, headers={"Host": host_header}).text == expected

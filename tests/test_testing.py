@@ -757,3 +757,16 @@ def test_flask_alias_client(app):  # type: ignore[no-untyped-def]
         return "other"
 
     assert other.test_client().get("/").text == "other"
+
+
+def test_an_error_inside_with_client_still_tears_down(app, client):  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+    app.teardown_request(lambda error: seen.append(repr(error)))
+
+    @app.route("/boom")
+    def boom():  # type: ignore[no-untyped-def]
+        raise RuntimeError("x")
+
+    with client, pytest.raises(RuntimeError):
+        client.get("/boom")
+    assert seen == ["RuntimeError('x')"]

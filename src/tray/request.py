@@ -224,11 +224,13 @@ class Request:
 
     @property
     def host(self) -> str:
-        """``Host`` header, else server name and non-default port."""
+        """``Host`` header, else server name and non-default port (a default port is dropped)."""
         environ = self.environ
         host = environ.get("HTTP_HOST")
         if host:
-            return str(host)
+            host = str(host)
+            suffix = ":443" if self.scheme in ("https", "wss") else ":80"
+            return host[: -len(suffix)] if host.endswith(suffix) else host
         name = str(environ.get("SERVER_NAME", "localhost"))
         port = str(environ.get("SERVER_PORT", ""))
         default = "443" if self.scheme == "https" else "80"

@@ -423,9 +423,14 @@ class TrayClient:
             captured[:] = [status, headers]
             return lambda data: None
 
-        if self.protocol == "asgi":
-            return self._finish(builder, environ, *self._run_asgi(environ))
-        app_iter = self.application(environ, start_response)
+        try:
+            if self.protocol == "asgi":
+                return self._finish(builder, environ, *self._run_asgi(environ))
+            app_iter = self.application(environ, start_response)
+        except BaseException as error:
+            # The request failed inside 'with client:': its kept context ends now, with the error.
+            self._end_kept(error)
+            raise
         body: Iterable[bytes]
         if buffered:
             try:
@@ -482,6 +487,17 @@ class TrayClient:
             ctx._tokens.append(_cv_ctx.set(ctx))
             self._contexts.append((ctx, deferred))
         self._kept.clear()
+
+    def _end_kept(self, error: BaseException) -> None:
+        while self._kept:
+            ctx, deferred = self._kept.pop()
+            if deferred:
+                continue
+            token = _cv_ctx.set(ctx)
+            try:
+                self.application._teardown(ctx, error)
+            finally:
+                _cv_ctx.reset(token)
 
     def _pop_contexts(self) -> None:
         while self._contexts:
