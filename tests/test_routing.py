@@ -923,3 +923,14 @@ def test_converters_with_named_groups_can_share_a_combined_regex() -> None:
     m.add(Rule("/p/<lang:l>/b", endpoint="b"))
     rule, values = m.match("/p/en/b", "GET")
     assert (rule.endpoint, values) == ("b", {"l": "en"})
+
+
+def test_a_slash_redirect_for_the_method_wins_over_a_405() -> None:
+    m = Map()
+    m.add(Rule("/items/<int:id>", endpoint="update", methods={"POST"}))
+    m.add(Rule("/items/<int:id>/", endpoint="show", methods={"GET"}))
+    with pytest.raises(RequestRedirect) as info:
+        m.match("/items/5", "GET")
+    assert info.value.new_url == "/items/5/"
+    with pytest.raises(MethodNotAllowed):
+        m.match("/items/5", "PUT")

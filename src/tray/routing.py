@@ -626,8 +626,7 @@ class Map:
             if rule._allows(method):
                 return rule, values
             allowed.update(rule.methods or ())
-        if allowed:
-            raise MethodNotAllowed(valid_methods=sorted(allowed))
+        # A rule that takes this method at "path/" wins over a 405, as in Werkzeug.
         if not path.endswith("/"):
             slashed = path + "/"
             for rule in self._candidates(slashed):
@@ -638,6 +637,8 @@ class Map:
                     and rule._match(slashed) is not None
                 ):
                     raise self._redirect(path, query_string)
+        if allowed:
+            raise MethodNotAllowed(valid_methods=sorted(allowed))
         raise NotFound()
 
     def _candidates(self, path: str) -> list[Rule]:
