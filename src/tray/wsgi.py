@@ -5,7 +5,7 @@ It is the only place that knows about ``start_response`` and the ``close()`` con
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from types import GeneratorType
 from typing import TYPE_CHECKING, Any
 
@@ -38,23 +38,10 @@ class ClosingBody:
 
     def __iter__(self) -> Iterator[bytes]:
         chunks = self._chunks
-        try:
-            # PERF: a plain generator is known sync without a (failing) attribute lookup.
-            if type(chunks) is not GeneratorType and hasattr(chunks, "__aiter__"):
-                yield from _iterate_async(chunks)
-            else:
-                for chunk in chunks:
-                    # PERF: the two common chunk types are handled inline.
-                    if type(chunk) is str:
-                        yield chunk.encode()
-                    elif type(chunk) is bytes:
-                        yield chunk
-                    else:
-                        yield encode_chunk(chunk)
-        except Exception:
-            if self._app is not None:
-                self._app.logger.exception("Error while streaming the response; connection cut")
-            raise
+        # PERF: a plain generator is known sync without a (failing) attribute lookup.
+        if type(chunks) is not GeneratorType and hasattr(chunks, "__aiter__"):
+            chunks = _iterate_async(chunks)
+        return _encoded(chunks, self._app)
 
     def close(self) -> None:
         response, self._response = self._response, None
@@ -83,31 +70,37 @@ class GeneratorBody:
         self._app = app
 
     def __iter__(self) -> Iterator[bytes]:
-        try:
-            for chunk in self._gen:
-                if type(chunk) is str:
-                    yield chunk.encode()
-                elif type(chunk) is bytes:
-                    yield chunk
-                else:
-                    yield encode_chunk(chunk)
-        except Exception:
-            if self._app is not None:
-                self._app.logger.exception("Error while streaming the response; connection cut")
-            raise
+        return _encoded(self._gen, self._app)
 
     def close(self) -> None:
         self._gen.close()
 
 
-def _iterate_async(chunks: Any) -> Iterator[bytes]:
+def _encoded(chunks: Iterable[Any], app: Tray | None) -> Iterator[bytes]:
+    """The chunks as bytes; an error mid-stream is logged, then re-raised to cut the stream."""
+    try:
+        for chunk in chunks:
+            # PERF: the two common chunk types are handled inline.
+            if type(chunk) is str:
+                yield chunk.encode()
+            elif type(chunk) is bytes:
+                yield chunk
+            else:
+                yield encode_chunk(chunk)
+    except Exception:
+        if app is not None:
+            app.logger.exception("Error while streaming the response; connection cut")
+        raise
+
+
+def _iterate_async(chunks: Any) -> Iterator[Any]:
+    """An async iterable driven from sync code, one chunk at a time on this thread's loop."""
     iterator = chunks.__aiter__()
     while True:
         try:
-            chunk = run_sync(iterator.__anext__())
+            yield run_sync(iterator.__anext__())
         except StopAsyncIteration:
             return
-        yield chunk if type(chunk) is bytes else encode_chunk(chunk)
 
 
 def write_wsgi(
