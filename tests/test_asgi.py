@@ -685,3 +685,19 @@ def test_a_too_large_body_goes_through_error_handlers_and_hooks(app: Tray) -> No
         "1",
         b'{"error":"too big"}\n',
     )
+
+
+def test_an_idle_sync_stream_is_woken_by_its_next_chunk(app: Tray) -> None:
+    @app.route("/")
+    def index() -> Response:
+        def events() -> Iterator[str]:
+            yield "first\n"
+            time.sleep(0.2)  # long past the polling back-off: the loop waits to be told
+            yield "second\n"
+
+        return Response(events())
+
+    started = time.monotonic()
+    status, _, chunks = run(app)
+    assert (status, b"".join(chunks)) == (200, b"first\nsecond\n")
+    assert time.monotonic() - started < 2
