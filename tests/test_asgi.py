@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tray import Response, Tray, g, request, stream_with_context
+from tray import Response, Tray, g, request, stream_with_context, url_for
 from tray.asgi import call_asgi
 
 
@@ -703,3 +703,110 @@ def test_an_idle_sync_stream_is_woken_by_its_next_chunk(app: Tray) -> None:
 
     status, _, chunks = asyncio.run(go())
     assert (status, b"".join(chunks)) == (200, b"first\nsecond\n")
+
+
+def _fields() -> dict[str, Any]:
+    """What a view can learn about its request, through every kind of attribute."""
+    return {
+        "method": request.method,
+        "path": request.path,
+        "script_root": request.script_root,
+        "full_path": request.full_path,
+        "url": request.url,
+        "args": request.args.to_dict(flat=False),
+        "query_string": request.query_string.decode(),
+        "host": request.host,
+        "headers": sorted(request.headers.items()),
+        "cookies": request.cookies.to_dict(),
+        "remote_addr": request.remote_addr,
+        "data": request.get_data().decode(),
+        "url_for": url_for("view", x="1"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "root_path", "query"),
+    [
+        ("GET", "/café/x", "", b"q=%C3%A9&q=2&empty="),
+        ("DELETE", "/app/café/x", "/app", b"a=1"),
+        ("HEAD", "/app", "/app", b""),
+        ("OPTIONS", "/app/", "/app/", b""),
+    ],
+)
+def test_a_bodiless_request_reads_the_same_before_and_after_its_environ_is_built(
+    app: Tray, method: str, path: str, root_path: str, query: bytes
+) -> None:
+    """Under ASGI the environ of a bodiless request is built on first use: every attribute
+    must read the same whether it came straight from the scope or from that environ."""
+    seen: list[dict[str, Any]] = []
+
+    @app.route("/<path:rest>", methods=["GET", "DELETE", "HEAD", "OPTIONS"], endpoint="view")
+    @app.route("/", methods=["GET", "DELETE", "HEAD", "OPTIONS"], endpoint="view")
+    def view(rest: str = "") -> str:
+        lazy = request._get_current_object()
+        assert lazy._environ is None  # nothing has asked for it yet
+        before = _fields()
+        environ = request.environ
+        assert environ["asgi.scope"]["path"] == path
+        assert environ["wsgi.input"].read() == b""
+        lazy._environ = None  # read everything again, from a freshly built environ
+        lazy._path = lazy._args = lazy._headers = lazy._cookies = None
+        lazy._scope, scope_ = None, lazy._scope
+        lazy._environ = environ
+        after = _fields()
+        lazy._scope = scope_
+        seen.extend([before, after])
+        return "ok"
+
+    headers = [(b"cookie", b"a=1"), (b"cookie", b"b=2"), (b"x-dish", b"soup")]
+    sc = dict(scope(method, path, headers, query), root_path=root_path)
+    status, _, _ = asyncio.run(call_asgi(app.asgi, sc, b""))
+    assert status == 200
+    before, after = seen
+    assert before == after
+    assert before["cookies"] == {"a": "1", "b": "2"}
+    assert ("X-Dish", "soup") in before["headers"]
+    assert before["script_root"] == root_path.rstrip("/")
+    assert before["url_for"] == f"{root_path.rstrip('/')}/?x=1"
+
+
+def test_a_request_subclass_with_its_own_init_gets_its_environ(app: Tray) -> None:
+    from tray import Request
+
+    class TaggedRequest(Request):
+        def __init__(self, environ: dict[str, Any]) -> None:
+            super().__init__(environ)
+            self.tag = environ["HTTP_X_TAG"]  # type: ignore[attr-defined]
+
+    app.request_class = TaggedRequest
+
+    @app.route("/")
+    def index() -> str:
+        return request.tag  # type: ignore[attr-defined,no-any-return]
+
+    status, _, chunks = run(app, headers=[(b"x-tag", b"table 4")])
+    assert (status, b"".join(chunks)) == (200, b"table 4")
+
+
+@pytest.mark.parametrize("header", [b"content-length", b"transfer-encoding"])
+def test_a_get_that_announces_a_body_still_has_it_read(app: Tray, header: bytes) -> None:
+    @app.route("/", methods=["GET", "DELETE"])
+    def index() -> bytes:
+        return request.method.encode() + b" " + request.get_data()
+
+    for method in ("GET", "DELETE"):
+        value = b"7" if header == b"content-length" else b"chunked"
+        sc = scope(method, "/", [(header, value)])
+        status, _, chunks = asyncio.run(call_asgi(app.asgi, sc, b"payload"))
+        assert (status, b"".join(chunks)) == (200, method.encode() + b" payload")
+
+
+def test_assigning_request_environ_replaces_the_source(app: Tray) -> None:
+    @app.route("/")
+    def index() -> str:
+        environ = dict(request.environ, HTTP_X_DISH="stew")
+        request.environ = environ
+        return request.headers["X-Dish"]
+
+    status, _, chunks = run(app)
+    assert (status, b"".join(chunks)) == (200, b"stew")

@@ -498,12 +498,15 @@ class Tray:
         return self.wsgi_app(environ, start_response)
 
     def full_dispatch_request(
-        self, ctx: RequestContext, matched: tuple[Rule, dict[str, Any]] | None = None
+        self,
+        ctx: RequestContext,
+        matched: tuple[Rule, dict[str, Any]] | HTTPException | None = None,
     ) -> Response:
         """Route, run the before hooks, the view and the after hooks, handling HTTP errors.
 
-        ``matched`` is a routing result the caller already has (the ASGI adapter routes on the
-        loop before handing a sync view to a worker thread).
+        ``matched`` is a routing result the caller already has — the rule and its values, or
+        the routing error (the ASGI adapter routes on the loop before handing a sync view to a
+        worker thread).
         """
         request = ctx.request
         assert request is not None
@@ -522,6 +525,8 @@ class Tray:
                     matched = self.url_map.match(
                         path, request.method, environ.get("QUERY_STRING", "")
                     )
+                elif isinstance(matched, HTTPException):
+                    raise matched
             except HTTPException as error:
                 if isinstance(error, RequestRedirect) and request.script_root:
                     error.new_url = request.script_root + error.new_url  # stay under the mount

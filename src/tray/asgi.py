@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import io
-import sys
 import threading
 import time
 from collections import deque
@@ -24,12 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from .concurrency import is_coroutine_function, server_loop
 from .ctx import RequestContext
+from .environ import environ_from_scope
 from .exceptions import HTTPException, RequestEntityTooLarge
 from .globals import _cv_ctx
 from .response import encode_chunk
 
 if TYPE_CHECKING:
     from .app import Tray
+    from .request import Request
     from .response import Response
 
 __all__ = ["ASGIAdapter"]
@@ -59,13 +60,18 @@ class ASGIAdapter:
             return
         # PERF: the http path is handled here, inline: every coroutine layer costs per request.
         app = self.app
-        environ = _environ_from_scope(scope)
         body_error: RequestEntityTooLarge | None = None
-        if (
-            "CONTENT_LENGTH" in environ
-            or "HTTP_TRANSFER_ENCODING" in environ
-            or scope["method"] not in _BODILESS
-        ):
+        request: Request | None = None
+        if scope["method"] in _BODILESS:
+            # PERF: a bodiless request (nearly every GET) costs no receive() round trip, and
+            # its environ is only built if something asks for it.
+            for name, _ in scope["headers"]:
+                if name in _BODY_HEADERS:
+                    break
+            else:
+                request = app.request_class._from_scope(scope)
+        if request is None:
+            environ = environ_from_scope(scope)
             try:
                 body = await self._receive_body(environ, receive)
             except ClientDisconnected:
@@ -81,13 +87,9 @@ class ASGIAdapter:
                 environ["CONTENT_LENGTH"] = str(len(body))
             else:
                 environ.pop("CONTENT_LENGTH", None)
-        else:
-            # PERF: a bodiless request (nearly every GET) costs no receive() round trip.
-            environ["wsgi.input"] = io.BytesIO()
-        request = app.request_class(environ)
+            request = app.request_class(environ)
         ctx = RequestContext(app, request)
         token = _cv_ctx.set(ctx)
-        server_loop.set(asyncio.get_running_loop())
         error: BaseException | None = None
         deferred = False
         try:
@@ -114,15 +116,11 @@ class ASGIAdapter:
                     and response._on_close is None
                 ):
                     # PERF: the common buffered response is sent right here (no coroutine call).
-                    names = _WIRE_NAMES
                     await send(
                         {
                             "type": "http.response.start",
                             "status": code,
-                            "headers": [
-                                (names.get(name) or _wire_name(name), value.encode("latin-1"))
-                                for name, value in response.wire_headers()
-                            ],
+                            "headers": _wire_headers(response.wire_headers()),
                         }
                     )
                     await send({"type": "http.response.body", "body": out[0]})
@@ -133,7 +131,8 @@ class ASGIAdapter:
                 raise
         finally:
             try:
-                preserve = environ.get("tray.preserve_context")
+                extras = scope.get("tray.environ_extras")
+                preserve = extras.get("tray.preserve_context") if extras else None
                 if preserve is not None:
                     preserve(ctx, deferred)
                 elif not deferred and (
@@ -166,7 +165,7 @@ class ASGIAdapter:
     async def run_sync(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run a blocking call in the pool, in a copy of the current context."""
         loop = asyncio.get_running_loop()
-        ctx = contextvars.copy_context()
+        ctx = _thread_context(loop)
         return await loop.run_in_executor(self.executor, ctx.run, func, *args)
 
     # -- lifespan ---------------------------------------------------------------------------
@@ -212,12 +211,8 @@ class ASGIAdapter:
         try:
             if app.config["TRUSTED_HOSTS"]:
                 app._check_trusted_host(request)
-            environ = request.environ
-            path = environ["PATH_INFO"] or "/"
-            if path[0] != "/" or not path.isascii():
-                path = request.path
-            matched = app.url_map.match(path, request.method, environ["QUERY_STRING"])
-        except HTTPException:
+            matched = app.url_map.match(request.path, request.method, request._query())
+        except HTTPException as routing_error:
             if (
                 app.before_request_funcs
                 or app.url_value_preprocessors
@@ -225,8 +220,8 @@ class ASGIAdapter:
                 or app.after_request_funcs
             ):
                 # User code will run (hooks, handlers): keep it off the loop.
-                return await self.run_sync(app.full_dispatch_request, ctx)  # type: ignore[no-any-return]
-            return app.full_dispatch_request(ctx)
+                return await self.run_sync(app.full_dispatch_request, ctx, routing_error)  # type: ignore[no-any-return]
+            return app.full_dispatch_request(ctx, routing_error)
         rule, args = matched
         view = app.view_functions[rule.endpoint]
         if not is_coroutine_function(view) and app._sync_to_thread.get(
@@ -315,12 +310,11 @@ class ASGIAdapter:
     async def _send_response(
         self, response: Response, method: str, send: Send, receive: Receive
     ) -> None:
-        names = _WIRE_NAMES
-        headers = [
-            (names.get(name) or _wire_name(name), value.encode("latin-1"))
-            for name, value in response.wire_headers()
-        ]
-        start = {"type": "http.response.start", "status": response.status_code, "headers": headers}
+        start = {
+            "type": "http.response.start",
+            "status": response.status_code,
+            "headers": _wire_headers(response.wire_headers()),
+        }
         body = response.response
         code = response._status_code
         if (
@@ -508,7 +502,7 @@ class _ThreadProducer:
         self.done: asyncio.Future[Any] | None = None
 
     def start(self, executor: ThreadPoolExecutor) -> None:
-        ctx = contextvars.copy_context()
+        ctx = _thread_context(self.loop)
         self.done = asyncio.wrap_future(executor.submit(ctx.run, self._run), loop=self.loop)
 
     @staticmethod
@@ -611,6 +605,16 @@ class _ThreadProducer:
             await self.done
 
 
+def _thread_context(loop: asyncio.AbstractEventLoop) -> contextvars.Context:
+    """A copy of the current context for a worker thread, which knows the server's loop.
+
+    PERF: set here, not per request: only code in a worker thread ever needs it.
+    """
+    ctx = contextvars.copy_context()
+    ctx.run(server_loop.set, loop)
+    return ctx
+
+
 async def _close_body(response: Response) -> None:
     """Close the body once; an async generator is closed on the loop."""
     body = response.response
@@ -620,125 +624,44 @@ async def _close_body(response: Response) -> None:
     response.close()
 
 
-# PERF: response header names, lower-cased and encoded once each (ASGI wants them so).
+# PERF: ASGI wants header names lower-cased and both halves as bytes. Each name is encoded
+# once; so is each whole pair of the framework's own headers, which repeat from response to
+# response. Other values (cookies, locations: user data) are never kept. Both are bounded.
 _WIRE_NAMES: dict[str, bytes] = {}
+_WIRE_PAIRS: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+_KEPT_PAIRS = frozenset({"Content-Type", "Content-Length"})
+_WIRE_CACHE_MAX = 1024
 
 
-def _wire_name(name: str) -> bytes:
-    wire = name.lower().encode("latin-1")
-    if len(_WIRE_NAMES) < _ENVIRON_KEYS_MAX:
-        _WIRE_NAMES[name] = wire
+def _wire_headers(hlist: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    """The response's header list as ASGI sends it."""
+    pairs = _WIRE_PAIRS
+    out = []
+    # PERF: a plain loop; a comprehension's frame costs more than its two items.
+    for pair in hlist:
+        wire = pairs.get(pair)
+        if wire is None:
+            wire = _wire_pair(pair)
+        out.append(wire)
+    return out
+
+
+def _wire_pair(pair: tuple[str, str]) -> tuple[bytes, bytes]:
+    name, value = pair
+    wire_name = _WIRE_NAMES.get(name)
+    if wire_name is None:
+        wire_name = name.lower().encode("latin-1")
+        if len(_WIRE_NAMES) < _WIRE_CACHE_MAX:
+            _WIRE_NAMES[name] = wire_name
+    wire = (wire_name, value.encode("latin-1"))
+    if name in _KEPT_PAIRS and len(_WIRE_PAIRS) < _WIRE_CACHE_MAX:
+        _WIRE_PAIRS[pair] = wire
     return wire
 
 
-# PERF: header names repeat from request to request: their environ keys are computed once
-# (bounded, so a client sending random names cannot grow it without limit).
-_ENVIRON_KEYS: dict[bytes, str] = {
-    b"content-type": "CONTENT_TYPE",
-    b"content-length": "CONTENT_LENGTH",
-}
-_ENVIRON_KEYS_MAX = 512
-
-
-def _environ_key(raw_name: bytes) -> str:
-    """``HTTP_X_NAME`` for ``x-name``; ``""`` for a name with "_", which is dropped.
-
-    "x_auth_user" and "x-auth-user" would land on the same environ key, letting a client
-    slip a header past a proxy that filters the dashed form (gunicorn and nginx drop them too).
-    """
-    key = _ENVIRON_KEYS.get(raw_name)
-    if key is None:
-        if b"_" in raw_name:
-            key = ""
-        else:
-            key = "HTTP_" + raw_name.decode("latin-1").upper().replace("-", "_")
-        if len(_ENVIRON_KEYS) < _ENVIRON_KEYS_MAX:
-            _ENVIRON_KEYS[raw_name] = key
-    return key
-
-
-def _environ_from_scope(scope: Scope) -> dict[str, Any]:
-    """A PEP 3333 environ for the request, so ``Request`` has one source of truth."""
-    root_path: str = scope.get("root_path", "")
-    path: str = scope["path"]
-    if root_path and (path == root_path or path.startswith(root_path + "/")):
-        path = path[len(root_path) :]
-    server = scope.get("server") or ("localhost", 80)
-    client = scope.get("client")
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": scope["method"],
-        # PERF: ASCII paths (nearly all) need no round trip to WSGI's latin-1 form.
-        "SCRIPT_NAME": root_path if root_path.isascii() else _wsgi_str(root_path),
-        "PATH_INFO": path if path.isascii() else _wsgi_str(path),
-        "QUERY_STRING": scope.get("query_string", b"").decode("latin-1"),
-        "SERVER_NAME": server[0],
-        "SERVER_PORT": str(server[1]) if server[1] is not None else "80",
-        "SERVER_PROTOCOL": _PROTOCOLS.get(scope.get("http_version", "1.1"), "HTTP/1.1"),
-        "REMOTE_ADDR": client[0] if client else None,
-        "wsgi.url_scheme": scope.get("scheme", "http"),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-        "asgi.scope": scope,
-    }
-    extras = scope.get("tray.environ_extras")
-    if extras:
-        environ.update(extras)
-    keys = _ENVIRON_KEYS
-    for raw_name, raw_value in scope["headers"]:
-        name = keys.get(raw_name)
-        if not name:
-            name = _environ_key(raw_name)
-            if not name:
-                continue
-        value = raw_value.decode("latin-1")
-        existing = environ.setdefault(name, value)
-        if existing is not value:  # a repeated header: joined as one field
-            environ[name] = f"{existing}{'; ' if name == 'HTTP_COOKIE' else ','}{value}"
-    return environ
-
-
 _BODILESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
-_PROTOCOLS = {"1.0": "HTTP/1.0", "1.1": "HTTP/1.1", "2": "HTTP/2", "3": "HTTP/3"}
-
-
-def _wsgi_str(text: str) -> str:
-    # surrogatepass: a server may hand over undecodable path bytes as lone surrogates.
-    return text.encode("utf-8", "surrogatepass").decode("latin-1")
-
-
-def scope_from_environ(environ: dict[str, Any]) -> dict[str, Any]:
-    """The ASGI scope for a WSGI environ (the test client uses it to drive ``app.asgi``)."""
-    headers: list[tuple[bytes, bytes]] = []
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            name = key[5:]
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            name = key
-        else:
-            continue
-        headers.append(
-            (name.lower().replace("_", "-").encode("latin-1"), str(value).encode("latin-1"))
-        )
-    script_name = environ.get("SCRIPT_NAME", "").encode("latin-1").decode("utf-8")
-    path_info = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
-    client = environ.get("REMOTE_ADDR")
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0", "spec_version": "2.3"},
-        "http_version": environ.get("SERVER_PROTOCOL", "HTTP/1.1").partition("/")[2] or "1.1",
-        "method": environ["REQUEST_METHOD"],
-        "scheme": environ.get("wsgi.url_scheme", "http"),
-        "root_path": script_name,
-        "path": script_name + path_info,
-        "raw_path": (script_name + path_info).encode("utf-8"),
-        "query_string": environ.get("QUERY_STRING", "").encode("latin-1"),
-        "headers": headers,
-        "server": (environ.get("SERVER_NAME", "localhost"), int(environ.get("SERVER_PORT") or 80)),
-        "client": (client, 0) if client else None,
-        "tray.environ_extras": {k: v for k, v in environ.items() if k.startswith("tray.")},
-    }
+#: Request headers that announce a body (ASGI lower-cases names).
+_BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
 
 
 async def call_asgi(

@@ -2,19 +2,21 @@
 
 Nothing is parsed until it is asked for — a view that never touches ``args``, ``cookies`` or the
 body never pays for them, and the body is never read unless ``data``/``form``/``json`` is used.
-Both protocol adapters hand the request an environ (the ASGI one builds a small one from the
-scope), so this module knows nothing about servers.
+The environ is the one source of truth. Under ASGI it is built from the scope on first use
+(``environ.py``): until then method, path, mount point and query string come from the scope.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import MutableMapping
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote_to_bytes
 
 from . import json as _json
 from .datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict
+from .environ import environ_from_scope, scope_path, wsgi_str
 from .exceptions import (
     BadRequest,
     ClientDisconnected,
@@ -109,13 +111,14 @@ class Request:
         "_cached_data",
         "_cached_json",
         "_cookies",
+        "_environ",
         "_files",
         "_form",
         "_headers",
         "_limits",
         "_path",
+        "_scope",
         "_stream",
-        "environ",
         "method",
         "routing_exception",
         "url_rule",
@@ -123,7 +126,8 @@ class Request:
     )
 
     def __init__(self, environ: WSGIEnvironment) -> None:
-        self.environ = environ
+        self._environ: WSGIEnvironment | None = environ
+        self._scope: MutableMapping[str, Any] | None = None
         self.method: str = environ.get("REQUEST_METHOD", "GET").upper()
         self._path: str | None = None
         self._args: ImmutableMultiDict[str, str] | None = None
@@ -138,6 +142,64 @@ class Request:
         self.routing_exception: Exception | None = None
         self._limits: dict[str, int | None] | None = None
         self._stream: IO[bytes] | None = None
+
+    @classmethod
+    def _from_scope(cls, scope: MutableMapping[str, Any]) -> Request:
+        """The request of a bodiless ASGI scope, its environ left for first use.
+
+        PERF: building an environ (a dozen keys, every header renamed and decoded) costs more
+        than the rest of a small request; most views never look at it. A subclass with its own
+        ``__init__`` gets the environ it expects.
+        """
+        if cls.__init__ is not _REQUEST_INIT:
+            environ = environ_from_scope(scope)
+            environ["wsgi.input"] = io.BytesIO()
+            return cls(environ)
+        self = cls.__new__(cls)
+        self._environ = None
+        self._scope = scope
+        self.method = scope["method"]
+        path = scope_path(scope)[1]
+        if not path.isascii():
+            path = _wsgi_decode(wsgi_str(path))  # exactly what PATH_INFO would decode to
+        self._path = path if path[:1] == "/" else "/" + path
+        # PERF: the rest as in __init__, without the call.
+        self._args = None
+        self._headers = None
+        self._cookies = None
+        self._form = None
+        self._files = None
+        self._cached_data = None
+        self._cached_json = _MISSING
+        self.url_rule = None
+        self.view_args = None
+        self.routing_exception = None
+        self._limits = None
+        self._stream = None
+        return self
+
+    @property
+    def environ(self) -> WSGIEnvironment:
+        """The WSGI environ (under ASGI, built from the scope on first use)."""
+        environ = self._environ
+        if environ is None:
+            assert self._scope is not None
+            environ = self._environ = environ_from_scope(self._scope)
+            environ["wsgi.input"] = io.BytesIO()
+        return environ
+
+    @environ.setter
+    def environ(self, environ: WSGIEnvironment) -> None:
+        self._environ = environ
+        self._scope = None
+
+    def _query(self) -> str:
+        """``QUERY_STRING``, without building an environ for it."""
+        environ = self._environ
+        if environ is None:
+            assert self._scope is not None
+            return self._scope.get("query_string", b"").decode("latin-1")  # type: ignore[no-any-return]
+        return environ.get("QUERY_STRING", "")  # type: ignore[no-any-return]
 
     # -- limits (from the app's config unless set on this request) --------------------------
 
@@ -194,7 +256,11 @@ class Request:
     @property
     def script_root(self) -> str:
         """Where the app is mounted (``SCRIPT_NAME``), without a trailing slash."""
-        script_name = self.environ.get("SCRIPT_NAME")
+        environ = self._environ
+        if environ is None:
+            assert self._scope is not None
+            return str(self._scope.get("root_path", "")).rstrip("/")
+        script_name = environ.get("SCRIPT_NAME")
         if not script_name:  # PERF: the app mounted at the root, the common case
             return ""
         return _wsgi_decode(script_name).rstrip("/")
@@ -203,7 +269,7 @@ class Request:
 
     @property
     def query_string(self) -> bytes:
-        return str(self.environ.get("QUERY_STRING", "")).encode("latin-1")
+        return self._query().encode("latin-1")
 
     @property
     def full_path(self) -> str:
@@ -211,8 +277,7 @@ class Request:
 
         Like ``path`` it is relative to the mount point: ``script_root`` is not included.
         """
-        query = self.environ.get("QUERY_STRING", "")
-        return f"{self.path}?{_wsgi_decode(query)}"
+        return f"{self.path}?{_wsgi_decode(self._query())}"
 
     @property
     def scheme(self) -> str:
@@ -253,7 +318,7 @@ class Request:
     @property
     def url(self) -> str:
         """The full URL, as an IRI: ``http://localhost/café?q=a%20b``."""
-        query = self.environ.get("QUERY_STRING", "")
+        query = self._query()
         return self.base_url + (f"?{_iri_query(query)}" if query else "")
 
     @property
@@ -261,7 +326,7 @@ class Request:
         """Query-string parameters, keys repeated as sent."""
         args = self._args
         if args is None:
-            query = _wsgi_decode(self.environ.get("QUERY_STRING", ""))
+            query = _wsgi_decode(self._query())
             args = self._args = ImmutableMultiDict(parse_qsl(query, keep_blank_values=True))
         return args
 
@@ -546,3 +611,6 @@ def _iri_query(query: str) -> str:
     """``QUERY_STRING`` (a latin-1 WSGI string) as the query part of an IRI."""
     raw = query.encode("latin-1", "replace")
     return _unescape_iri(quote(raw, safe=_QUERY_SAFE), _KEEP_IN_QUERY)
+
+
+_REQUEST_INIT = Request.__init__

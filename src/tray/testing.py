@@ -451,7 +451,8 @@ class TrayClient:
 
     def _run_asgi(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], list[bytes]]:
         """Drive ``app.asgi`` for one request, as an ASGI server would."""
-        from .asgi import call_asgi, scope_from_environ
+        from .asgi import call_asgi
+        from .environ import scope_from_environ
 
         stream = environ["wsgi.input"]
         length = environ.get("CONTENT_LENGTH")
