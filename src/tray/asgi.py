@@ -124,6 +124,22 @@ class ASGIAdapter:
                         }
                     )
                     await send({"type": "http.response.body", "body": out[0]})
+                elif (
+                    type(out) is GeneratorType
+                    and 200 <= code < 300
+                    and code != 204
+                    and request.method != "HEAD"
+                    and response._on_close is None
+                ):
+                    # PERF: a streamed generator: no Content-Length work, no body checks.
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": code,
+                            "headers": _wire_headers(response._hlist),
+                        }
+                    )
+                    await self._stream(response, send, receive, self._runs_inline())
                 else:
                     await self._send_response(response, request.method, send, receive)
             except BaseException:
@@ -355,41 +371,21 @@ class ASGIAdapter:
         the body is closed exactly once either way.
         """
         body = response.response
-        task = asyncio.current_task()
-        disconnected = asyncio.Event()
-        finished = False
-
-        async def watch() -> None:
-            while True:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    disconnected.set()
-                    if not finished and task is not None:
-                        task.cancel()
-                    return
-
-        watchers: list[asyncio.Future[None]] = []
-
-        def start_watching() -> None:
-            if not watchers:
-                watchers.append(asyncio.ensure_future(watch()))
-
+        watch = _DisconnectWatch(receive)
         try:
-            is_async = type(body) is not GeneratorType and hasattr(body, "__aiter__")
-            if is_async or not inline:
-                start_watching()
-            if is_async:
+            if type(body) is not GeneratorType and hasattr(body, "__aiter__"):
+                watch.start()
                 await self._stream_async(body, send)
             elif inline:
                 # PERF: a non-blocking generator may well finish in its first batch; the
-                # watcher starts only once the stream really goes on (saves a task per short
-                # stream).
-                await self._stream_inline(body, send, start_watching)
+                # watcher starts only once the stream really goes on (saves a task and an
+                # event per short stream).
+                await self._stream_inline(body, send, watch.start)
             else:
-                await self._stream_sync(body, send, disconnected)
-            finished = True
+                await self._stream_sync(body, send, watch.start())
         except asyncio.CancelledError:
-            if not disconnected.is_set() or task is None:
+            task = watch.task
+            if task is None or not watch.disconnected.is_set():
                 raise
             # Our own doing (the client left) is not an error; a cancellation the server asked
             # for at the same moment still goes through.
@@ -399,9 +395,7 @@ class ASGIAdapter:
             self.app.logger.exception("Error while streaming the response; connection cut")
             raise
         finally:
-            finished = True
-            for watcher in watchers:
-                watcher.cancel()
+            watch.stop()
             await _close_body(response)
 
     async def _stream_async(self, body: Any, send: Send) -> None:
@@ -417,17 +411,24 @@ class ASGIAdapter:
                 await aclose()
 
     async def _stream_inline(
-        self, body: Any, send: Send, going_on: Callable[[], None] = lambda: None
+        self, body: Any, send: Send, going_on: Callable[[], object] = lambda: None
     ) -> None:
         """A sync generator of a view declared non-blocking (``sync_to_thread=False``), run on
         the loop. PERF: chunks produced within a millisecond of each other go out as one message
-        (at most 64 KiB), so a fast generator costs a handful of sends, not one per chunk."""
+        (at most 64 KiB), so a fast generator costs a handful of sends, not one per chunk; the
+        last batch is the final message."""
         batch: list[bytes] = []
         size = 0
         opened = 0.0
         clock = time.monotonic
         for chunk in body:
-            data = chunk if type(chunk) is bytes else encode_chunk(chunk)
+            # PERF: the two common chunk types inline.
+            if type(chunk) is str:
+                data = chunk.encode()
+            elif type(chunk) is bytes:
+                data = chunk
+            else:
+                data = encode_chunk(chunk)
             if not batch:
                 opened = clock()
             batch.append(data)
@@ -442,9 +443,7 @@ class ASGIAdapter:
                 # A server's send() often returns without suspending: give the loop (and the
                 # disconnect watcher) a turn after every batch.
                 await asyncio.sleep(0)
-        if batch:
-            await send({"type": "http.response.body", "body": b"".join(batch), "more_body": True})
-        await send({"type": "http.response.body", "body": b""})
+        await send({"type": "http.response.body", "body": b"".join(batch)})
 
     async def _stream_sync(self, body: Any, send: Send, disconnected: asyncio.Event) -> None:
         producer = _ThreadProducer(iter(body), asyncio.get_running_loop())
@@ -468,6 +467,53 @@ class ASGIAdapter:
             await send({"type": "http.response.body", "body": b""})
         finally:
             await producer.stop()
+
+
+class _DisconnectWatch:
+    """Cancels the streaming task when the client disconnects, so the stream stops at whatever
+    it is awaiting; started on first need, and never cancels a finished stream."""
+
+    __slots__ = ("disconnected", "finished", "receive", "task", "watcher")
+
+    def __init__(self, receive: Receive) -> None:
+        self.receive = receive
+        self.task: asyncio.Task[Any] | None = None
+        self.disconnected = _NEVER
+        self.watcher: asyncio.Future[None] | None = None
+        self.finished = False
+
+    def start(self) -> asyncio.Event:
+        """Start watching (once); returns the event set on disconnect."""
+        if self.watcher is None:
+            self.task = asyncio.current_task()
+            self.disconnected = asyncio.Event()
+            self.watcher = asyncio.ensure_future(self._watch())
+        return self.disconnected
+
+    async def _watch(self) -> None:
+        while True:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                self.disconnected.set()
+                if not self.finished and self.task is not None:
+                    self.task.cancel()
+                return
+
+    def stop(self) -> None:
+        self.finished = True
+        if self.watcher is not None:
+            self.watcher.cancel()
+
+
+class _NeverSet:
+    """The disconnect event of a watch not started: nobody can have disconnected yet."""
+
+    @staticmethod
+    def is_set() -> bool:
+        return False
+
+
+_NEVER: Any = _NeverSet()
 
 
 class _ThreadProducer:

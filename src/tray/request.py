@@ -159,7 +159,9 @@ class Request:
         self._environ = None
         self._scope = scope
         self.method = scope["method"]
-        path = scope_path(scope)[1]
+        path = scope["path"]
+        if scope.get("root_path"):
+            path = scope_path(scope)[1]
         if not path.isascii():
             path = _wsgi_decode(wsgi_str(path))  # exactly what PATH_INFO would decode to
         self._path = path if path[:1] == "/" else "/" + path
