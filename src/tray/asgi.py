@@ -478,7 +478,7 @@ class _DisconnectWatch:
     def __init__(self, receive: Receive) -> None:
         self.receive = receive
         self.task: asyncio.Task[Any] | None = None
-        self.disconnected = _NEVER
+        self.disconnected: asyncio.Event = _NEVER
         self.watcher: asyncio.Future[None] | None = None
         self.finished = False
 
