@@ -736,6 +736,8 @@ class Tray:
             return response_class._from_text(rv)  # type: ignore[arg-type]
         if isinstance(rv, Response):
             return rv
+        if isinstance(rv, HTTPException):
+            return rv.get_response()
         status: Any = None
         headers: Any = None
         if isinstance(rv, tuple):

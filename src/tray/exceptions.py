@@ -7,6 +7,7 @@ imports ``NotFound`` or ``MethodNotAllowed`` only changes its import line.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -62,12 +63,15 @@ class HTTPException(Exception):
 
     code: int | None = None
     description: str | None = None
+    #: A ready response to send instead of the rendered error page.
+    response: Response | None = None
 
     def __init__(self, description: str | None = None, response: Response | None = None) -> None:
-        super().__init__()
+        # PERF: no Exception.__init__ call and no store for absent values (a 404 is common).
         if description is not None:
             self.description = description
-        self.response = response
+        if response is not None:
+            self.response = response
 
     @property
     def name(self) -> str:
@@ -95,23 +99,28 @@ class HTTPException(Exception):
         """The response to send: the one given at construction, else the rendered error page."""
         if self.response is not None:
             return self.response
-        from .response import Response
+        cls = type(self)
+        if self.description is cls.description and self.code is cls.code:
+            # PERF: the default page of each error class is rendered once (a 404 storm is
+            # common: scanners, bots); the response itself is still new every time.
+            page = _default_pages.get(cls)
+            if page is None:
+                page = _default_pages[cls] = self._default_page()
+            if page:
+                return _response_class()._from_text(page, self.code)
+        return _response_class()(self.get_body(), self.code or 500, self.get_headers())
 
+    def _default_page(self) -> bytes:
+        """The class's page when it renders the plain way (else ``b""``: rendered per error)."""
         cls = type(self)
         if (
             cls.get_headers is HTTPException.get_headers
             and cls.get_body is HTTPException.get_body
             and cls.get_description is HTTPException.get_description
-            and self.description is cls.description
             and self.code is not None
         ):
-            # PERF: the default page of each error class is rendered once (a 404 storm is
-            # common: scanners, bots); the response itself is still new every time.
-            body = _default_pages.get(cls)
-            if body is None:
-                body = _default_pages[cls] = self.get_body().encode()
-            return Response._from_text(body, self.code)
-        return Response(self.get_body(), self.code or 500, self.get_headers())
+            return self.get_body().encode()
+        return b""
 
     def __str__(self) -> str:
         code = self.code if self.code is not None else "???"
@@ -123,6 +132,17 @@ class HTTPException(Exception):
 
 
 _default_pages: dict[type[HTTPException], bytes] = {}
+
+
+@functools.cache
+def _response_class() -> type[Response]:
+    """``Response``, imported once on first use (response.py builds on this module).
+
+    PERF: an import statement in a function costs more than rendering a cached error page.
+    """
+    from .response import Response
+
+    return Response
 
 
 class BadRequest(HTTPException):
@@ -416,9 +436,7 @@ class Aborter:
         self.mapping = dict(default_exceptions if mapping is None else mapping)
 
     def __call__(self, code: int | Response, *args: Any, **kwargs: Any) -> NoReturn:
-        from .response import Response
-
-        if isinstance(code, Response):
+        if isinstance(code, _response_class()):
             raise HTTPException(response=code)
         if isinstance(code, bool) or not isinstance(code, int):
             raise TypeError(

@@ -227,17 +227,19 @@ class Headers:
         """Replace the first header named like ``item`` (dropping later ones) or append it."""
         name = item[0]
         lst = self._list
-        ikey = name.lower()
         size = len(name)
-        for i, (k, _) in enumerate(lst):
+        i = 0
+        for k, _ in lst:
             # PERF: names of another length cannot match; lower() only the candidates.
-            if len(k) == size and (k == name or k.lower() == ikey):
+            if len(k) == size and (k == name or k.lower() == name.lower()):
                 lst[i] = item
+                ikey = name.lower()
                 # PERF: delete later duplicates in place (rare) instead of rebuilding the tail.
                 for j in range(len(lst) - 1, i, -1):
                     if lst[j][0].lower() == ikey:
                         del lst[j]
                 return
+            i += 1  # noqa: SIM113 (PERF: cheaper than enumerate's tuples)
         lst.append(item)
 
     def setlist(self, key: str, values: Iterable[HeaderValue]) -> None:

@@ -11,12 +11,12 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
 
 from .app import Tray, make_redirect
+from .ctx import RequestContext
 from .exceptions import abort as _abort
 from .globals import _cv_ctx, current_app_or_none
 from .response import Response as _Response
 
 if TYPE_CHECKING:
-    from .ctx import RequestContext
     from .response import Response
 
 _TRAY_URL_FOR = Tray.url_for
@@ -217,8 +217,6 @@ def stream_with_context(generator_or_function: Any) -> Any:
             return stream_with_context(func(*args, **kwargs))  # type: ignore[no-any-return]
 
         return decorator
-    from .ctx import RequestContext
-
     ctx = _cv_ctx.get(None)
     if not isinstance(ctx, RequestContext):
         raise RuntimeError(

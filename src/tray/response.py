@@ -19,6 +19,7 @@ from .http import (
     STATUS_LINES,
     check_header_value,
     dump_cookie,
+    dump_plain_cookie,
     get_content_type,
     parse_options_header,
     parse_status,
@@ -159,6 +160,9 @@ class Response:
         if status is None:
             self._status_code = defaults[0]
             self._status = defaults[1]
+        elif type(status) is int and status in STATUS_LINES:
+            self._status_code = status
+            self._status = STATUS_LINES[status]
         else:
             self._status_code, self._status = parse_status(status)
         self._headers = None
@@ -364,6 +368,17 @@ class Response:
         partitioned: bool = False,
     ) -> None:
         # dump_cookie validated every part, so the header goes straight onto the list.
+        if (
+            path == "/"
+            and max_age is None
+            and expires is None
+            and domain is None
+            and samesite is None
+            and not (secure or httponly or partitioned)
+        ):
+            # PERF: a cookie with no attribute but the default path, the common case.
+            self._hlist.append(("Set-Cookie", dump_plain_cookie(key, value, self.max_cookie_size)))
+            return
         self._hlist.append(
             (
                 "Set-Cookie",

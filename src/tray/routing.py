@@ -613,6 +613,14 @@ class Map:
                         pass
                     else:
                         return rule, values
+            elif (
+                combined is None
+                and path not in self._static_rules
+                and path + "/" not in self._static_rules
+            ):
+                # PERF: no rule can reach this path, nor its slashed form (same first segment):
+                # a plain 404 without the exact scan (scanners and bots probe many such paths).
+                raise NotFound()
         return self._match_slow(path, method, query_string)
 
     def _match_slow(self, path: str, method: str, query_string: str) -> tuple[Rule, dict[str, Any]]:

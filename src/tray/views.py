@@ -6,6 +6,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from .concurrency import run_sync
 from .globals import request
 from .types import ResponseReturnValue, RouteCallable
 
@@ -79,7 +80,5 @@ class MethodView(View):
         if handler is None:
             raise NotImplementedError(f"{type(self).__name__} has no method for {request.method}")
         if inspect.iscoroutinefunction(handler):
-            from .concurrency import run_sync
-
             return run_sync(handler(**kwargs))  # type: ignore[no-any-return]
         return handler(**kwargs)  # type: ignore[no-any-return]
