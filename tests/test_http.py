@@ -15,6 +15,7 @@ from tray.http import (
     check_header_value,
     dump_cookie,
     dump_options_header,
+    dump_plain_cookie,
     get_content_type,
     http_date,
     parse_cookie_header,
@@ -593,6 +594,19 @@ def test_dump_cookie_size_warning() -> None:
         "skip this check."
     )
     assert record[0].filename == __file__  # stacklevel points at the caller
+
+
+@pytest.mark.parametrize("value", ["", "plain", "a b; c", "é", 'a"b\\', "\x00\x7f", "x" * 5000])
+def test_a_plain_cookie_is_dump_cookie_with_every_default(value: str) -> None:
+    class Name(str):
+        pass
+
+    for key in ("session", Name("session")):
+        assert dump_plain_cookie(key, value, max_size=0) == dump_cookie(key, value, max_size=0)
+    with pytest.raises(ValueError, match="Invalid cookie name 'a b'"):
+        dump_plain_cookie("a b", value)
+    with pytest.warns(UserWarning, match="'k' cookie is 16 bytes, over the 15-byte limit"):
+        dump_plain_cookie("k", "v" * 6, max_size=15)
 
 
 def test_dump_cookie_size_limits() -> None:

@@ -624,6 +624,25 @@ def test_strict_slash_redirect() -> None:
     assert endpoint(url_map, "/u/bob/") == ("user", {"name": "bob"})
 
 
+def test_a_path_no_rule_reaches_is_a_404_and_a_near_miss_is_not() -> None:
+    """The shortcut for paths no rule can reach must leave redirects, 405s and matches be."""
+    url_map = make(
+        Rule("/docs/", endpoint="docs"),
+        Rule("/loose/", endpoint="loose", strict_slashes=False),
+        Rule("/only-post", endpoint="post", methods=["POST"]),
+        Rule("/dish/<int:id>", endpoint="dish"),
+    )
+    for path in ("/nothing", "/nothing/", "/", "/docs/x", "/dish", "/dish/soup"):
+        with pytest.raises(NotFound):
+            url_map.match(path, "GET")
+    with pytest.raises(RequestRedirect):
+        url_map.match("/docs", "GET")
+    assert endpoint(url_map, "/loose") == ("loose", {})
+    assert endpoint(url_map, "/dish/4") == ("dish", {"id": 4})
+    with pytest.raises(MethodNotAllowed):
+        url_map.match("/only-post", "GET")
+
+
 def test_redirect_only_for_allowed_method() -> None:
     url_map = make(
         Rule("/a/", endpoint="a", methods=["GET"]),
