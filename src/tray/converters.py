@@ -63,8 +63,9 @@ class BaseConverter:
 
     def to_url(self, value: Any) -> str:
         text = str(value)
-        # PERF: most values (slugs, ids) need no escaping; a regex check beats quote() 4x.
-        if _UNRESERVED(text) is not None:
+        # PERF: most values (words, ids) need no escaping: two flag checks in C, else a regex
+        # check, which still beats quote() 4x.
+        if (text.isascii() and text.isalnum()) or _UNRESERVED(text) is not None:
             return text
         return quote(text, safe=PATH_SAFE)
 

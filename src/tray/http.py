@@ -472,7 +472,9 @@ def dump_plain_cookie(key: str, value: str, max_size: int = 4093) -> str:
 
 def _cookie_pair(key: str, value: str) -> str:
     """``name=value``, the name checked and the value quoted when it must be."""
-    if not isinstance(key, str) or _TOKEN_RE.fullmatch(key) is None:
+    if not isinstance(key, str) or (
+        not (key.isascii() and key.isalnum()) and _TOKEN_RE.fullmatch(key) is None
+    ):
         raise ValueError(
             f"Invalid cookie name {key!r}: it must be a non-empty token (no spaces, ';', ',', "
             f"'=', quotes or control characters); {_TOKEN_HELP}."
@@ -484,7 +486,8 @@ def _cookie_pair(key: str, value: str) -> str:
                 "must be str; decode bytes or str() it first."
             )
         value = str(value)
-    if _COOKIE_NO_QUOTE_RE.fullmatch(value):
+    # PERF: a word (most values) is checked by two flags in C, not the regex.
+    if (value.isascii() and value.isalnum()) or _COOKIE_NO_QUOTE_RE.fullmatch(value):
         return f"{key}={value}"
     table = _COOKIE_QUOTE
     return f'{key}="' + "".join([table[b] for b in value.encode("utf-8")]) + '"'

@@ -254,9 +254,11 @@ class Rule:
         regex_parts: list[str] = []
         # The same pattern without capturing groups, for the combined regex (see Map._compile).
         plain_parts: list[str] = []
-        # PERF: builders are precompiled: static text joined once, variables as (name, converter)
-        # slots; an all-static rule keeps the finished string.
-        build: list[str | tuple[str, BaseConverter]] = []
+        # PERF: builders are precompiled: the static text up to the first variable, then one
+        # (name, converter, static text after it) triple per variable; an all-static rule
+        # keeps the finished string.
+        build_head = ""
+        build_vars: list[tuple[str, BaseConverter, str]] = []
         # (name, group index within this rule's alternative, to_python or None for identity)
         slots: list[tuple[str, int, Any]] = []
         group = 1
@@ -264,7 +266,11 @@ class Rule:
             if isinstance(part, str):
                 regex_parts.append(re.escape(part))
                 plain_parts.append(re.escape(part))
-                build.append(part)
+                if build_vars:
+                    name, conv, tail = build_vars[-1]
+                    build_vars[-1] = (name, conv, tail + part)
+                else:
+                    build_head += part
             else:
                 conv = self._converters[part[0]]
                 # A converter's named groups would clash once rules share one regex.
@@ -286,12 +292,15 @@ class Rule:
                     to_python = conv.num_convert
                 slots.append((part[0], group, to_python))
                 group += 1 + re.compile(conv_regex).groups
-                build.append((part[0], conv))
+                build_vars.append((part[0], conv, ""))
         self._regex = re.compile(self._finish(regex_parts))
         self._plain_pattern = self._finish(plain_parts)
         self._slots = slots
-        self._build_parts = build
         self._build_static: str | None = self.rule if self.is_static else None
+        self._build_head = build_head
+        self._build_vars = build_vars
+        # Values that never go to the query string: the rule's variables and defaults.
+        self._not_query = frozenset(self.arguments) | frozenset(self.defaults or ())
         self._sort_key = self._weights()
         head = self._parts[0]
         assert isinstance(head, str)
@@ -362,8 +371,10 @@ class Rule:
     def _suitable_for(self, values: Mapping[str, Any], method: str | None) -> bool:
         if method is not None and self.methods is not None and method not in self.methods:
             return False
-        if not values.keys() >= self._required:
-            return False
+        # PERF: a loop over the few required names beats a keys-view set comparison.
+        for name in self._required:
+            if name not in values:
+                return False
         if self.defaults:
             for name, value in self.defaults.items():
                 if name in values and values[name] != value:
@@ -373,15 +384,11 @@ class Rule:
     def _build(self, values: Mapping[str, Any]) -> str:
         if self._build_static is not None:
             return self._build_static
-        defaults = self.defaults or {}
-        out: list[str] = []
-        for part in self._build_parts:
-            if isinstance(part, str):
-                out.append(part)
-            else:
-                name, conv = part
-                out.append(conv.to_url(values[name] if name in values else defaults[name]))
-        return "".join(out)
+        url = self._build_head
+        for name, conv, tail in self._build_vars:
+            value = values[name] if name in values else self.defaults[name]  # type: ignore[index]
+            url = f"{url}{conv.to_url(value)}{tail}"
+        return url
 
     def __repr__(self) -> str:
         methods = f" ({', '.join(sorted(self.methods))})" if self.methods is not None else ""
@@ -756,18 +763,24 @@ class Map:
 
 def _encode_query(values: Mapping[str, Any], rule: Rule) -> str:
     """Encode the values that are not part of ``rule`` as a query string (insertion order)."""
-    arguments = rule.arguments
-    skip_defaults = rule.defaults or {}
+    skip = rule._not_query
     plain = _QUERY_PLAIN
     parts: list[str] = []
     for key, value in values.items():
-        if key in arguments or key in skip_defaults:
+        if key in skip:
             continue
         # PERF: str keys/values and ints are handled inline; only odd ones take the call.
-        name = key if type(key) is str and plain(key) is not None else _quote_query(key)
+        # (isascii() and isalnum() are flag checks in C: most keys and values are words.)
+        if type(key) is str and ((key.isascii() and key.isalnum()) or plain(key) is not None):
+            name = key
+        else:
+            name = _quote_query(key)
         kind = type(value)
         if kind is str:
-            text = value if plain(value) is not None else quote_plus(value, safe=_QUERY_SAFE)
+            if (value.isascii() and value.isalnum()) or plain(value) is not None:
+                text = value
+            else:
+                text = quote_plus(value, safe=_QUERY_SAFE)
         elif kind is int:
             text = str(value)
         elif isinstance(value, list | tuple | set):
@@ -790,6 +803,6 @@ def _quote_query(value: Any) -> str:
     text = value if type(value) is str else str(value)
     # PERF: most keys and values (words, numbers) need no escaping; a regex check beats
     # quote_plus() several times, and urlencode() builds tuples we do not need.
-    if _QUERY_PLAIN(text) is not None:
+    if (text.isascii() and text.isalnum()) or _QUERY_PLAIN(text) is not None:
         return text
     return quote_plus(text, safe=_QUERY_SAFE)
