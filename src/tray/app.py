@@ -517,7 +517,7 @@ class Tray:
                 if self.config["TRUSTED_HOSTS"]:
                     self._check_trusted_host(request)
                 if matched is None:
-                    environ = request.environ
+                    environ = request._environ or request.environ
                     # PERF: a plain ASCII PATH_INFO is already the path; skip the property.
                     path = environ.get("PATH_INFO") or "/"
                     if path[0] != "/" or not path.isascii():
@@ -544,7 +544,9 @@ class Tray:
                 if rv is None:
                     if request.method == "OPTIONS" and rule.provide_automatic_options:
                         return self.finalize_request(self.make_default_options_response())
-                    rv = self.view_functions[rule.endpoint](**args)
+                    # PERF: a call without arguments skips building an empty kwargs dict.
+                    view = self.view_functions[rule.endpoint]
+                    rv = view(**args) if args else view()
                     # PERF: one class check; an async view's coroutine runs on this thread's loop.
                     if rv.__class__ is CoroutineType:
                         rv = run_sync(rv)

@@ -262,7 +262,7 @@ class ASGIAdapter:
                 if request.method == "OPTIONS" and rule.provide_automatic_options:
                     rv = app.make_default_options_response()
                 else:
-                    rv = view(**args)
+                    rv = view(**args) if args else view()
                     if rv.__class__ is CoroutineType:
                         rv = await rv
         except Exception as e:

@@ -174,6 +174,22 @@ def get_content_type(mimetype: str, charset: str = "utf-8") -> str:
     return f"{mimetype}; charset={charset}"
 
 
+# PERF: mimetype -> full content type with UTF-8, worked out once per mimetype. Bounded: clients
+# may choose mimetypes (an upload served back with its own type).
+UTF8_CONTENT_TYPES: dict[str, str] = {}
+_UTF8_CONTENT_TYPES_MAX = 256
+
+
+def utf8_content_type(mimetype: str) -> str:
+    """``get_content_type(mimetype)``, remembered."""
+    content_type = UTF8_CONTENT_TYPES.get(mimetype)
+    if content_type is None:
+        content_type = get_content_type(mimetype)
+        if len(UTF8_CONTENT_TYPES) < _UTF8_CONTENT_TYPES_MAX:
+            UTF8_CONTENT_TYPES[mimetype] = content_type
+    return content_type
+
+
 _OPTION_RE = re.compile(
     r"""
     \s*(?P<key>[^\s;="]+)\s*           # parameter name

@@ -17,12 +17,14 @@ from .globals import _cv_ctx
 from .headers import Headers
 from .http import (
     STATUS_LINES,
+    UTF8_CONTENT_TYPES,
     check_header_value,
     dump_cookie,
     dump_plain_cookie,
     get_content_type,
     parse_options_header,
     parse_status,
+    utf8_content_type,
 )
 
 if TYPE_CHECKING:
@@ -102,11 +104,9 @@ class Response:
         if content_type is None and mimetype is not None:
             if self.charset == "utf-8":
                 # PERF: the content type of each mimetype is worked out once.
-                content_type = _UTF8_CONTENT_TYPES.get(mimetype)
+                content_type = UTF8_CONTENT_TYPES.get(mimetype)
                 if content_type is None:
-                    content_type = get_content_type(mimetype)  # checked there
-                    if len(_UTF8_CONTENT_TYPES) < _UTF8_CONTENT_TYPES_MAX:
-                        _UTF8_CONTENT_TYPES[mimetype] = content_type
+                    content_type = utf8_content_type(mimetype)  # checked there
             else:
                 content_type = get_content_type(mimetype, self.charset)
         elif content_type is not None:
@@ -517,10 +517,6 @@ def _set(hlist: list[tuple[str, str]], name: str, value: str) -> None:
 
 # PERF: per-class defaults (status line, content type with charset) are computed once per
 # Response subclass and cached, so constructing a response does no string work.
-# mimetype -> full content type with the default charset; bounded by the app's own mimetypes.
-# Bounded: clients may choose mimetypes (an upload served back with its own type).
-_UTF8_CONTENT_TYPES: dict[str, str] = {}
-_UTF8_CONTENT_TYPES_MAX = 256
 
 # (status code, status line, content type) of each Response class, computed on first use.
 _class_defaults: dict[type[Response], tuple[int, str, str | None]] = {}

@@ -27,7 +27,7 @@ from typing import IO, Any, Protocol
 
 import orjson
 
-from ..http import get_content_type
+from ..http import utf8_content_type
 
 __all__ = ["DefaultJSONProvider", "JSONProvider"]
 
@@ -252,6 +252,8 @@ class JSONProvider:
     def __init__(self, app: _AppLike) -> None:
         # A weak proxy: the app owns the provider, so a strong ref would make a cycle.
         self._app: _AppLike = weakref.proxy(app)
+        # PERF: the hot path dereferences once instead of paying the proxy per attribute.
+        self._app_ref = weakref.ref(app)
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         """Serialize ``obj`` to a JSON string."""
@@ -338,7 +340,7 @@ class DefaultJSONProvider(JSONProvider):
         # PERF: the common one-argument call skips _prepare_response_obj.
         one = len(args) == 1 and not kwargs
         obj = args[0] if one else self._prepare_response_obj(args, kwargs)
-        app = self._app
+        app = self._app_ref() or self._app  # (the proxy raises the clear error if it is gone)
         compact = self.compact
         pretty = compact is False or (compact is None and app.debug)
         if self._custom_dumps:
@@ -349,7 +351,7 @@ class DefaultJSONProvider(JSONProvider):
         from_text = getattr(response_class, "_from_text", None)
         if from_text is not None:
             # PERF: tray's Response needs no general constructor: status and headers are fixed.
-            return from_text(body, None, get_content_type(self.mimetype))
+            return from_text(body, None, utf8_content_type(self.mimetype))
         return response_class(body, mimetype=self.mimetype)
 
     def _encode(self, obj: Any, pretty: bool) -> bytes:
