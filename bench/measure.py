@@ -4,8 +4,9 @@ Why this shape:
 
 * every runner's response is checked against the scenario before it is timed, and a runner
   that fails a scenario is not timed on it (nobody wins by doing less);
-* every runner gets the same number of requests per repeat, sized so that the reference (tray)
-  spends about ``target`` seconds on it;
+* every runner's batch is sized (calibrated per runner) to take about ``target`` seconds, so a
+  fast runner is not timed over a few milliseconds because a slow one sets the count (tray's
+  thread-pool ASGI app is 20x slower than the rest of its layer);
 * repeats are interleaved (tray, falcon, flask, ... then again), so a burst of noise on this
   shared machine hits every framework instead of one;
 * the garbage collector stays enabled as in production, but a collection runs before each
@@ -86,7 +87,7 @@ def measure_layer(
     target: float,
     fixed_requests: int | None = None,
 ) -> LayerResult:
-    """Time every runner on every scenario; the first runner is the reference for sizing."""
+    """Time every runner on every scenario, each over batches of about ``target`` seconds."""
     result = LayerResult(protocol, [runner.label for runner in runners])
     for scenario in scenarios:
         ready: list[Runner] = []
@@ -98,15 +99,17 @@ def measure_layer(
                 ready.append(runner)
         if not ready:
             continue
-        requests = fixed_requests or calibrate(ready[0], scenario, target)
-        for runner in ready:
-            runner.time(scenario, max(1, requests // 5))  # warm-up, not recorded
-        cells = {runner.label: Cell(requests) for runner in ready}
+        # Calibrating warms each runner up too.
+        cells = {
+            runner.label: Cell(fixed_requests or calibrate(runner, scenario, target))
+            for runner in ready
+        }
         for _ in range(repeats):
             for runner in ready:
+                cell = cells[runner.label]
                 gc.collect()
-                elapsed = runner.time(scenario, requests)
-                cells[runner.label].runs_us.append(elapsed / requests * 1e6)
+                elapsed = runner.time(scenario, cell.requests)
+                cell.runs_us.append(elapsed / cell.requests * 1e6)
         result.cells[scenario.name] = cells
         # A response after timing must still be right (no state that went bad under load).
         for runner in ready:

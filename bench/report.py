@@ -37,12 +37,16 @@ def fmt(value: float | None, digits: int = 1) -> str:
 
 
 def ratio_columns(
-    layer: LayerResult, reference: str, extra: dict[str, dict[str, float]] | None = None
+    layer: LayerResult,
+    reference: str,
+    extra: dict[str, dict[str, float]] | None = None,
+    skip: Sequence[str] = (),
 ) -> dict[str, dict[str, float]]:
-    """``column name -> scenario -> ratio`` for the reference against every other runner."""
+    """``column name -> scenario -> ratio`` for the reference against every other runner
+    (but ``skip``), then the ``extra`` columns."""
     columns: dict[str, dict[str, float]] = {}
     for label in layer.labels:
-        if label == reference:
+        if label == reference or label in skip:
             continue
         column: dict[str, float] = {}
         for scenario in layer.cells:

@@ -106,15 +106,13 @@ class ASGIAdapter:
             try:
                 out = response.response
                 code = response._status_code
-                if (
-                    type(out) is list
-                    and len(out) == 1
-                    and type(out[0]) is bytes
-                    and 200 <= code < 300
+                plain = (
+                    200 <= code < 300
                     and code != 204
                     and request.method != "HEAD"
                     and response._on_close is None
-                ):
+                )
+                if plain and type(out) is list and len(out) == 1 and type(out[0]) is bytes:
                     # PERF: the common buffered response is sent right here (no coroutine call).
                     await send(
                         {
@@ -124,13 +122,7 @@ class ASGIAdapter:
                         }
                     )
                     await send({"type": "http.response.body", "body": out[0]})
-                elif (
-                    type(out) is GeneratorType
-                    and 200 <= code < 300
-                    and code != 204
-                    and request.method != "HEAD"
-                    and response._on_close is None
-                ):
+                elif plain and type(out) is GeneratorType:
                     # PERF: a streamed generator: no Content-Length work, no body checks.
                     await send(
                         {
