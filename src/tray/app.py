@@ -10,6 +10,7 @@ import atexit
 import html
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -898,6 +899,9 @@ class Tray:
 Flask = Tray
 
 
+_HTML_SPECIAL = re.compile("[&<>\"']").search
+
+
 def make_redirect(response_class: type[Response], location: str, code: int = 302) -> Response:
     """The redirect response: ``Location`` as given (relative stays relative), a tiny HTML page."""
     if isinstance(code, bool) or code not in _REDIRECT_CODES:
@@ -909,7 +913,8 @@ def make_redirect(response_class: type[Response], location: str, code: int = 302
     if not location.isascii() or " " in location:
         # An IRI becomes a URI: non-ASCII and spaces are percent-encoded, nothing else changes.
         location = quote(location, safe="/:?#[]@!$&'()*+,;=%~")
-    escaped = html.escape(location)
+    # PERF: most locations hold nothing to escape (one regex scan instead of five replaces).
+    escaped = html.escape(location) if _HTML_SPECIAL(location) else location
     body = (
         f'{_REDIRECT_PAGE_HEAD}<a href="{escaped}">{escaped}</a>. If not, click the link.\n'
     ).encode()

@@ -107,13 +107,15 @@ class ASGIAdapter:
                 out = response.response
                 code = response._status_code
                 plain = (
-                    200 <= code < 300
+                    code >= 200
                     and code != 204
+                    and code != 304
                     and request.method != "HEAD"
                     and response._on_close is None
                 )
                 if plain and type(out) is list and len(out) == 1 and type(out[0]) is bytes:
-                    # PERF: the common buffered response is sent right here (no coroutine call).
+                    # PERF: the common buffered response (any status with a body: not 1xx, 204
+                    # or 304) is sent right here (no coroutine call).
                     await send(
                         {
                             "type": "http.response.start",
@@ -328,8 +330,9 @@ class ASGIAdapter:
         if (
             type(body) is list
             and response._on_close is None
-            and 200 <= code < 300
+            and code >= 200
             and code != 204
+            and code != 304
             and method != "HEAD"
         ):
             # PERF: the common buffered response: two messages, no further checks.

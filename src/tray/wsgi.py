@@ -113,13 +113,15 @@ def write_wsgi(
         type(body) is list
         and len(body) == 1
         and type(body[0]) is bytes
-        and 200 <= code < 300
+        and code >= 200
         and code != 204
+        and code != 304
         and method != "HEAD"
         and response._on_close is None
     ):
-        # PERF: the common buffered response: its header list goes out as is once it is known
-        # to carry Content-Length (set_data put it there), and the body list is the iterable.
+        # PERF: the common buffered response (any status with a body: not 1xx, 204 or 304):
+        # its header list goes out as is once it is known to carry Content-Length (set_data
+        # put it there), and the body list is the iterable.
         hlist = response._hlist
         for name, _ in hlist:
             if name == "Content-Length":
@@ -129,8 +131,9 @@ def write_wsgi(
         return body
     if (
         type(body) is GeneratorType
-        and 200 <= code < 300
+        and code >= 200
         and code != 204
+        and code != 304
         and method != "HEAD"
         and response._on_close is None
     ):
