@@ -8,6 +8,7 @@ import os
 import sys
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -1311,3 +1312,60 @@ def test_request_stays_visible_inside_a_nested_app_context(app, client):
             return f"{request.path} {g.get('outer')}"
 
     assert client.get("/").data == b"/ None"
+
+
+def _garbage_after(requests: int, call: Any) -> int:
+    """Objects the cycle collector had to free after ``requests`` calls (0: none were left)."""
+    import gc
+
+    call()  # warm-up: first-use caches are not garbage
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(requests):
+            call()
+        return gc.collect()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("path", ["/missing", "/abort", "/plain"])
+def test_error_pages_leave_no_reference_cycles(app: Flask, path: str) -> None:
+    """A 404 storm must not make the garbage collector work: the handled error's traceback
+    would keep the dispatch frame (which holds the error) alive in a cycle."""
+    import io
+
+    from tray.asgi import call_asgi
+
+    @app.route("/abort")
+    def aborting() -> str:
+        abort(404)
+
+    @app.route("/plain")
+    def plain() -> str:
+        return "plain"
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http",
+    }
+
+    def wsgi() -> None:
+        body = app(dict(environ, **{"wsgi.input": io.BytesIO()}), lambda s, h, e=None: None)
+        b"".join(body)
+
+    assert _garbage_after(50, wsgi) == 0
+
+    scope = {"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}
+    loop = asyncio.new_event_loop()
+    try:
+
+        def asgi() -> None:
+            loop.run_until_complete(call_asgi(app.asgi, dict(scope), b""))
+
+        assert _garbage_after(50, asgi) == 0
+    finally:
+        loop.close()

@@ -553,8 +553,13 @@ class Tray:
                         rv = run_sync(rv)
         except Exception as e:
             rv = self.handle_user_exception(e)
+            if rv is e:  # an HTTP error answered by its own page (abort(404)): see below
+                e.__traceback__ = None
         if routing_error is not None:
             rv = self.handle_user_exception(routing_error)
+            # PERF: this frame holds the error and its traceback holds this frame: a cycle the
+            # garbage collector would have to find after every 404. The error is handled.
+            routing_error.__traceback__ = None
         # PERF: with no after-request hook to run, finalizing is just the conversion.
         if self.after_request_funcs or ctx._after_request_functions:
             return self.finalize_request(rv)

@@ -261,6 +261,8 @@ class ASGIAdapter:
                         rv = await rv
         except Exception as e:
             rv = app.handle_user_exception(e, resolve=False)
+            if rv is e:  # an HTTP error answered by its own page: no frame cycle to collect
+                e.__traceback__ = None
             if rv.__class__ is CoroutineType:
                 rv = await rv
         response = app.make_response(rv)
