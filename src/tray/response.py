@@ -95,7 +95,9 @@ class Response:
             self._status_code: int = status
             self._status: str = STATUS_LINES[status]
         elif status is None:
-            self._status_code, self._status = _default_status_of(type(self))
+            defaults = _class_defaults.get(type(self)) or _compute_class_defaults(type(self))
+            self._status_code = defaults[0]
+            self._status = defaults[1]
         else:
             self._status_code, self._status = parse_status(status)
         self._headers: Headers | None = None
@@ -528,11 +530,6 @@ def _compute_class_defaults(cls: type[Response]) -> tuple[int, str, str | None]:
     content_type = None if mimetype is None else get_content_type(mimetype, cls.charset)
     value = _class_defaults[cls] = (code, line, content_type)
     return value
-
-
-def _default_status_of(cls: type[Response]) -> tuple[int, str]:
-    defaults = _class_defaults.get(cls) or _compute_class_defaults(cls)
-    return defaults[0], defaults[1]
 
 
 def _default_content_type_of(cls: type[Response]) -> str | None:
