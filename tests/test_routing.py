@@ -618,6 +618,9 @@ def test_strict_slash_redirect() -> None:
     assert info.value.new_url == "/docs/?a=1&b=%20"
     assert info.value.code == 308
     with pytest.raises(RequestRedirect) as info:
+        url_map.match("/docs", "GET", b"a=1&b=%20")  # ASGI's raw query
+    assert info.value.new_url == "/docs/?a=1&b=%20"
+    with pytest.raises(RequestRedirect) as info:
         url_map.match("/u/é x", "POST")
     assert info.value.new_url == "/u/%C3%A9%20x/"
     assert endpoint(url_map, "/docs/") == ("docs", {})

@@ -514,10 +514,10 @@ class Tray:
         rv: Any = None
         routing_error: HTTPException | None = None
         try:
-            try:
-                if self.config["TRUSTED_HOSTS"]:
-                    self._check_trusted_host(request)
-                if matched is None:
+            if matched is None:
+                try:
+                    if self.config["TRUSTED_HOSTS"]:
+                        self._check_trusted_host(request)
                     environ = request._environ or request.environ
                     # PERF: a plain ASCII PATH_INFO is already the path; skip the property.
                     path = environ.get("PATH_INFO") or "/"
@@ -526,16 +526,18 @@ class Tray:
                     matched = self.url_map.match(
                         path, request.method, environ.get("QUERY_STRING", "")
                     )
-                elif isinstance(matched, HTTPException):
-                    raise matched
-            except HTTPException as error:
-                if isinstance(error, RequestRedirect) and request.script_root:
-                    error.new_url = request.script_root + error.new_url  # stay under the mount
+                except HTTPException as error:
+                    matched = error
+            if type(matched) is not tuple:
+                # PERF: a routing error (or a refused host) is handled below without raising
+                # it again (a 404 is common).
+                assert isinstance(matched, HTTPException)
+                if isinstance(matched, RequestRedirect) and request.script_root:
+                    matched.new_url = request.script_root + matched.new_url  # stay under the mount
                 if self.before_request_funcs or self.url_value_preprocessors:
                     rv = self.preprocess_request(request)
                 if rv is None:
-                    # PERF: handled below without raising it a second time (a 404 is common).
-                    routing_error = error
+                    routing_error = matched
             else:
                 rule, args = matched
                 request.url_rule = rule

@@ -62,6 +62,7 @@ class ASGIAdapter:
         app = self.app
         body_error: RequestEntityTooLarge | None = None
         request: Request | None = None
+        query: bytes = scope.get("query_string", b"")
         if scope["method"] in _BODILESS:
             # PERF: a bodiless request (nearly every GET) costs no receive() round trip, and
             # its environ is only built if something asks for it.
@@ -95,7 +96,7 @@ class ASGIAdapter:
         try:
             try:
                 if body_error is None:
-                    response = await self.dispatch(ctx)
+                    response = await self.dispatch(ctx, query)
                 else:
                     response = await self.run_sync(app.respond_to_error, body_error)
             except Exception as e:
@@ -209,11 +210,12 @@ class ASGIAdapter:
 
     # -- http -------------------------------------------------------------------------------
 
-    async def dispatch(self, ctx: RequestContext) -> Response:
+    async def dispatch(self, ctx: RequestContext, query: bytes | str = b"") -> Response:
         """The ASGI flow: async views run on the loop, sync ones in the thread pool.
 
         Same steps as ``Tray.full_dispatch_request`` (which a sync view runs whole, in one
         worker thread), with every hook and handler result awaited when it is a coroutine.
+        ``query`` is the raw query string, for a trailing-slash redirect.
         """
         app = self.app
         request = ctx.request
@@ -221,7 +223,8 @@ class ASGIAdapter:
         try:
             if app.config["TRUSTED_HOSTS"]:
                 app._check_trusted_host(request)
-            matched = app.url_map.match(request.path, request.method, request._query())
+            # PERF: the raw query (as the scope has it) is decoded only if a redirect needs it.
+            matched = app.url_map.match(request.path, request.method, query)
         except HTTPException as routing_error:
             if (
                 app.before_request_funcs

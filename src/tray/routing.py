@@ -575,8 +575,13 @@ class Map:
 
     # ----------------------------------------------------------------------- matching
 
-    def match(self, path: str, method: str, query_string: str = "") -> tuple[Rule, dict[str, Any]]:
+    def match(
+        self, path: str, method: str, query_string: str | bytes = ""
+    ) -> tuple[Rule, dict[str, Any]]:
         """The rule for ``path`` (decoded) and ``method`` with its converted values.
+
+        ``query_string`` (WSGI's latin-1 str or ASGI's raw bytes) is only read to build a
+        redirect.
 
         Raises ``NotFound``, ``MethodNotAllowed`` (with every method the path accepts) or
         ``RequestRedirect`` (to the trailing-slash form of a strict rule).
@@ -630,7 +635,9 @@ class Map:
                 raise NotFound()
         return self._match_slow(path, method, query_string)
 
-    def _match_slow(self, path: str, method: str, query_string: str) -> tuple[Rule, dict[str, Any]]:
+    def _match_slow(
+        self, path: str, method: str, query_string: str | bytes
+    ) -> tuple[Rule, dict[str, Any]]:
         """Exact scan in priority order: used for method mismatches and rejected values only."""
         allowed: set[str] = set()
         candidates = self._candidates(path)
@@ -669,9 +676,10 @@ class Map:
         return candidates
 
     @staticmethod
-    def _redirect(path: str, query_string: str) -> RequestRedirect:
+    def _redirect(path: str, query_string: str | bytes) -> RequestRedirect:
         url = quote(path + "/", safe=PATH_SAFE)
-        return RequestRedirect(f"{url}?{query_string}" if query_string else url)
+        query = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
+        return RequestRedirect(f"{url}?{query}" if query else url)
 
     def is_endpoint_expecting(self, endpoint: Any, *arguments: str) -> bool:
         """Whether some rule of ``endpoint`` takes all ``arguments`` (for ``url_defaults``)."""
