@@ -810,3 +810,29 @@ def test_assigning_request_environ_replaces_the_source(app: Tray) -> None:
 
     status, _, chunks = run(app)
     assert (status, b"".join(chunks)) == (200, b"stew")
+
+
+def test_a_buffered_response_with_no_headers_at_all(app: Tray) -> None:
+    class Bare(Response):
+        default_mimetype = None
+        automatically_set_content_length = False
+
+    @app.route("/bare")
+    def bare() -> Response:
+        return Bare(b"naked")
+
+    @app.route("/late")
+    def late() -> Response:
+        response = Response(b"dressed")
+        response.headers["X-Late"] = "after the body"  # Content-Length is no longer last
+        return response
+
+    status, headers, chunks = run(app, path="/bare")
+    assert (status, headers, b"".join(chunks)) == (200, [], b"naked")
+    status, headers, chunks = run(app, path="/late")
+    assert status == 200
+    assert headers == [
+        ("content-type", "text/html; charset=utf-8"),
+        ("content-length", "7"),
+        ("x-late", "after the body"),
+    ]

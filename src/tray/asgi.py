@@ -117,14 +117,14 @@ class ASGIAdapter:
                 if plain and type(out) is list and len(out) == 1 and type(out[0]) is bytes:
                     # PERF: the common buffered response (any status with a body: not 1xx, 204
                     # or 304) is sent right here (no coroutine call).
-                    await send(
-                        {
-                            "type": "http.response.start",
-                            "status": code,
-                            "headers": _wire_headers(response.wire_headers()),
-                        }
-                    )
-                    await send({"type": "http.response.body", "body": out[0]})
+                    body = out[0]
+                    headers = _wire_headers(response._hlist)
+                    # PERF: _from_text and set_data put Content-Length last; else the general
+                    # check (which fills it in).
+                    if not headers or headers[-1][0] != b"content-length":
+                        headers = _wire_headers(response.wire_headers())
+                    await send({"type": "http.response.start", "status": code, "headers": headers})
+                    await send({"type": "http.response.body", "body": body})
                 elif plain and type(out) is GeneratorType:
                     # PERF: a streamed generator: no Content-Length work, no body checks.
                     await send(
