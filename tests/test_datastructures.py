@@ -11,7 +11,13 @@ from typing import Any
 
 import pytest
 
-from tray.datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict, MultiDict
+from tray.datastructures import (
+    Authorization,
+    CombinedMultiDict,
+    FileStorage,
+    ImmutableMultiDict,
+    MultiDict,
+)
 from tray.exceptions import BadRequestKeyError
 from tray.headers import EnvironHeaders, Headers
 
@@ -936,3 +942,71 @@ def test_missing_sentinel_repr() -> None:
     from tray.datastructures import _missing
 
     assert repr(_missing) == "<missing>"
+
+
+# -- Authorization ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "kind", "parameters", "token"),
+    [
+        (
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+            "basic",
+            {"username": "Aladdin", "password": "open sesame"},
+            None,
+        ),
+        (
+            "basic dXNlcjpwYTpzcw==",
+            "basic",
+            {"username": "user", "password": "pa:ss"},
+            None,
+        ),  # 1st ':'
+        ("Basic dXNlcg==", "basic", {"username": "user", "password": ""}, None),
+        ("Basic w6k6w6k=", "basic", {"username": "é", "password": "é"}, None),  # UTF-8
+        ("Bearer abc.DEF-123_~+/==", "bearer", {}, "abc.DEF-123_~+/=="),  # token68 padding
+        (
+            'Digest username="Mufasa", realm="a, b", nonce=dcd98b, qop=auth, stale',
+            "digest",
+            {
+                "username": "Mufasa",
+                "realm": "a, b",
+                "nonce": "dcd98b",
+                "qop": "auth",
+                "stale": None,
+            },
+            None,
+        ),
+    ],
+)
+def test_authorization_from_header(
+    header: str, kind: str, parameters: dict[str, str | None], token: str | None
+) -> None:
+    auth = Authorization.from_header(header)
+    assert auth is not None
+    assert (auth.type, auth.parameters, auth.token) == (kind, parameters, token)
+    for key, value in parameters.items():
+        assert getattr(auth, key) == auth[key] == auth.get(key) == value
+    assert auth.get("missing", "x") == "x"
+    assert auth.missing is None  # attributes read parameters; absent ones are None
+    assert Authorization.from_header(auth.to_header()) == auth  # to_header round-trips
+
+
+@pytest.mark.parametrize("header", [None, "", "Basic !!!not-base64", "Basic /w==", "Basic"])
+def test_unreadable_authorization_is_none(header: str | None) -> None:
+    """No header, bad base64, or credentials that are not UTF-8: no credentials (never a 500)."""
+    expected = (
+        Authorization("basic", {"username": "", "password": ""}) if header == "Basic" else None
+    )
+    assert Authorization.from_header(header) == expected
+
+
+def test_authorization_to_header_and_copy() -> None:
+    auth = Authorization("basic", {"username": "chef", "password": "s3cret"})
+    assert auth.to_header() == "Basic Y2hlZjpzM2NyZXQ="
+    assert str(Authorization("bearer", token="t0k")) == "Bearer t0k"
+    digest = Authorization("digest", {"username": "a b", "qop": None})
+    assert digest.to_header() == 'Digest username="a b", qop'
+    assert copy.copy(auth) == auth
+    assert pickle.loads(pickle.dumps(auth)) == auth
+    assert auth != "Basic Y2hlZjpzM2NyZXQ="

@@ -20,6 +20,7 @@ from tray.http import (
     http_date,
     parse_cookie_header,
     parse_date,
+    parse_dict_header,
     parse_options_header,
     parse_status,
     quote_etag,
@@ -677,3 +678,19 @@ def test_quote_etag() -> None:
 )
 def test_unquote_etag(value: str | None, expected: tuple[str | None, bool]) -> None:
     assert unquote_etag(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, {}),
+        ("", {}),
+        ("a=1, b=2", {"a": "1", "b": "2"}),
+        ('realm="tray, kitchen", stale', {"realm": "tray, kitchen", "stale": None}),
+        ('q="a\\"b\\\\c"', {"q": 'a"b\\c'}),
+        ("title*=UTF-8''%E2%82%AC%20rates, title=plain", {"title": "€ rates"}),
+        ("  spaced  =  out  ", {"spaced": "out"}),
+    ],
+)
+def test_parse_dict_header(header: str | None, expected: dict[str, str | None]) -> None:
+    assert parse_dict_header(header) == expected

@@ -913,3 +913,18 @@ def test_host_drops_the_default_port(app, client, base_url, host_header, expecte
         return request.host
 
     assert client.get("/", base_url=base_url, headers={"Host": host_header}).text == expected
+
+
+def test_authorization_is_parsed(app, client):  # type: ignore[no-untyped-def]
+    @app.route("/")
+    def index():  # type: ignore[no-untyped-def]
+        auth = request.authorization
+        if auth is None:
+            return "anonymous"
+        return f"{auth.type} {auth.username}:{auth.password} {auth.token}"
+
+    assert client.get("/").text == "anonymous"
+    assert client.get("/", auth=("chef", "s3:cret")).text == "basic chef:s3:cret None"
+    bearer = client.get("/", headers={"Authorization": "Bearer abc=="})
+    assert bearer.text == "bearer None:None abc=="
+    assert client.get("/", headers={"Authorization": "Basic %%%"}).text == "anonymous"

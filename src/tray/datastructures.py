@@ -5,6 +5,8 @@ The APIs follow Werkzeug's so Flask code keeps working (``tray.headers`` holds t
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy as _copy
 import io
 import os
@@ -16,9 +18,10 @@ from .exceptions import BadRequestKeyError
 
 if TYPE_CHECKING:
     from .headers import Headers
-from .http import parse_options_header
+from .http import parse_dict_header, parse_options_header, quote_header_value
 
 __all__ = [
+    "Authorization",
     "CombinedMultiDict",
     "FileStorage",
     "ImmutableMultiDict",
@@ -472,3 +475,86 @@ def _stream_filename(stream: IO[bytes]) -> str | None:
     if not isinstance(name, str) or not name or (name[0] == "<" and name[-1] == ">"):
         return None  # ints (file descriptors) and pseudo names like "<stdin>"
     return name
+
+
+class Authorization:
+    """The ``Authorization`` request header, parsed: what ``request.authorization`` returns.
+
+    ``type`` is the scheme, lower-cased (``"basic"``, ``"bearer"``, ``"digest"``). Basic
+    credentials and the ``key=value`` parameters of other schemes are in ``parameters`` and
+    read as attributes (``auth.username``, ``auth.password``, ``auth.realm``; ``None`` when
+    absent); a scheme that carries one opaque value (Bearer) has it in ``token``.
+    """
+
+    def __init__(
+        self,
+        auth_type: str,
+        data: Mapping[str, str | None] | None = None,
+        token: str | None = None,
+    ) -> None:
+        self.type = auth_type
+        self.parameters: dict[str, str | None] = dict(data) if data else {}
+        self.token = token
+
+    @classmethod
+    def from_header(cls, value: str | None) -> Authorization | None:
+        """The header's credentials, or ``None`` when it is missing or cannot be read."""
+        if not value:
+            return None
+        scheme, _, rest = value.partition(" ")
+        scheme = scheme.lower()
+        rest = rest.strip()
+        if scheme == "basic":
+            try:
+                # validate: characters outside base64 make it unreadable, not silently dropped
+                raw = base64.b64decode(rest, validate=True)
+                username, _, password = raw.decode().partition(":")
+            except (binascii.Error, UnicodeError):
+                return None  # malformed credentials are no credentials (the view sends 401)
+            return cls(scheme, {"username": username, "password": password})
+        if "=" in rest.rstrip("="):  # an "=" that is not token68 padding: parameters
+            return cls(scheme, parse_dict_header(rest))
+        return cls(scheme, None, rest)
+
+    def to_header(self) -> str:
+        """The header value that carries these credentials."""
+        if self.type == "basic":
+            username = self.parameters.get("username") or ""
+            password = self.parameters.get("password") or ""
+            return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        if self.token is not None:
+            return f"{self.type.title()} {self.token}"
+        params = ", ".join(
+            key if value is None else f"{key}={quote_header_value(value)}"
+            for key, value in self.parameters.items()
+        )
+        return f"{self.type.title()} {params}"
+
+    def __getattr__(self, name: str) -> str | None:
+        # Only called for names not found normally; dunders (copy, pickle) stay attribute errors.
+        if name.startswith("__") or name == "parameters":
+            raise AttributeError(name)
+        return self.parameters.get(name)
+
+    def __getitem__(self, key: str) -> str | None:
+        return self.parameters[key]
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self.parameters.get(key, default)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Authorization):
+            return NotImplemented
+        return (self.type, self.parameters, self.token) == (
+            other.type,
+            other.parameters,
+            other.token,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return self.to_header()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.to_header()!r}>"

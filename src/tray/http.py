@@ -237,6 +237,48 @@ def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:
     return main, options
 
 
+_DICT_ITEM_RE = re.compile(
+    r"""
+    \s*(?P<key>[^\s,;="]+)\s*        # key
+    (?:=\s*(?:
+        "(?P<quoted>(?:[^"\\]|\\.)*)"  # quoted-string with backslash escapes
+        |(?P<token>[^,]*)              # or a bare value up to the next ','
+    ))?
+    \s*(?:,|$)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def parse_dict_header(value: str | None) -> dict[str, str | None]:
+    """Split ``realm="tray", nonce=abc, stale`` into a dict (a key without a value maps to None).
+
+    Keys are kept as sent; quoted values are unescaped; RFC 2231 ``key*=UTF-8''...`` values are
+    decoded and win over plain ``key`` (the ``Authorization`` and ``WWW-Authenticate`` form).
+    """
+    if not value:
+        return {}
+    result: dict[str, str | None] = {}
+    extended: dict[str, str] = {}
+    for m in _DICT_ITEM_RE.finditer(value):
+        key = m["key"]
+        quoted = m["quoted"]
+        if quoted is not None:
+            item: str | None = _UNESCAPE_RE.sub(r"\1", quoted) if "\\" in quoted else quoted
+        elif m["token"] is not None:
+            item = m["token"].strip()
+        else:
+            item = None
+        if key.endswith("*") and item is not None:
+            decoded = _decode_rfc2231(item)
+            if decoded is not None:
+                extended[key[:-1]] = decoded
+                continue
+        result[key] = item
+    result.update(extended)
+    return result
+
+
 def _decode_rfc2231(value: str) -> str | None:
     charset, sep, rest = value.partition("'")
     if not sep:

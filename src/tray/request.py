@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote_to_bytes
 
 from . import json as _json
-from .datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict
+from .datastructures import Authorization, CombinedMultiDict, FileStorage, ImmutableMultiDict
 from .environ import environ_from_scope, scope_path, wsgi_str
 from .exceptions import (
     BadRequest,
@@ -379,8 +379,9 @@ class Request:
         return self.environ.get("HTTP_REFERER")
 
     @property
-    def authorization(self) -> str | None:
-        return self.environ.get("HTTP_AUTHORIZATION")
+    def authorization(self) -> Authorization | None:
+        """The parsed ``Authorization`` header (``.username``/``.password``, ``.token``)."""
+        return Authorization.from_header(self.environ.get("HTTP_AUTHORIZATION"))
 
     # -- body metadata ----------------------------------------------------------------------
 

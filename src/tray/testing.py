@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
+from .datastructures import Authorization
 from .globals import _cv_ctx
 from .headers import Headers
 from .http import parse_date
@@ -129,6 +130,7 @@ class EnvironBuilder:
         json: Any = None,
         url_scheme: str | None = None,
         subdomain: str | None = None,
+        auth: Authorization | tuple[str, str] | None = None,
     ) -> None:
         self.app = app
         url = urlsplit(path)
@@ -161,6 +163,10 @@ class EnvironBuilder:
         self.query_string = query
         self.method = method.upper()
         self.headers = Headers(headers) if headers is not None else Headers()
+        if auth is not None:
+            if isinstance(auth, tuple):
+                auth = Authorization("basic", {"username": auth[0], "password": auth[1]})
+            self.headers["Authorization"] = auth.to_header()
         self.environ_base = dict(environ_base or {})
         self.environ_overrides = dict(environ_overrides or {})
         body: bytes | None = None
