@@ -91,6 +91,9 @@ class ASGIAdapter:
             request = app.request_class(environ)
         ctx = RequestContext(app, request)
         token = _cv_ctx.set(ctx)
+        # Sync code in any thread this request's context reaches (tray's pool, or the view's own
+        # asyncio.to_thread) runs the coroutines it meets on this loop.
+        server_loop.set(asyncio.get_running_loop())
         error: BaseException | None = None
         deferred = False
         try:
@@ -176,7 +179,7 @@ class ASGIAdapter:
     async def run_sync(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run a blocking call in the pool, in a copy of the current context."""
         loop = asyncio.get_running_loop()
-        ctx = _thread_context(loop)
+        ctx = contextvars.copy_context()
         return await loop.run_in_executor(self.executor, ctx.run, func, *args)
 
     # -- lifespan ---------------------------------------------------------------------------
@@ -210,16 +213,19 @@ class ASGIAdapter:
 
     # -- http -------------------------------------------------------------------------------
 
-    async def dispatch(self, ctx: RequestContext, query: bytes | str = b"") -> Response:
+    async def dispatch(self, ctx: RequestContext, query: bytes | str | None = None) -> Response:
         """The ASGI flow: async views run on the loop, sync ones in the thread pool.
 
         Same steps as ``Tray.full_dispatch_request`` (which a sync view runs whole, in one
         worker thread), with every hook and handler result awaited when it is a coroutine.
-        ``query`` is the raw query string, for a trailing-slash redirect.
+        ``query`` is the raw query string, for a trailing-slash redirect (the request's own
+        when not given).
         """
         app = self.app
         request = ctx.request
         assert request is not None
+        if query is None:
+            query = request._query()
         try:
             if app.config["TRUSTED_HOSTS"]:
                 app._check_trusted_host(request)
@@ -548,7 +554,7 @@ class _ThreadProducer:
         self.done: asyncio.Future[Any] | None = None
 
     def start(self, executor: ThreadPoolExecutor) -> None:
-        ctx = _thread_context(self.loop)
+        ctx = contextvars.copy_context()
         self.done = asyncio.wrap_future(executor.submit(ctx.run, self._run), loop=self.loop)
 
     @staticmethod
@@ -649,16 +655,6 @@ class _ThreadProducer:
         self.drained.set()
         if self.done is not None:
             await self.done
-
-
-def _thread_context(loop: asyncio.AbstractEventLoop) -> contextvars.Context:
-    """A copy of the current context for a worker thread, which knows the server's loop.
-
-    PERF: set here, not per request: only code in a worker thread ever needs it.
-    """
-    ctx = contextvars.copy_context()
-    ctx.run(server_loop.set, loop)
-    return ctx
 
 
 async def _close_body(response: Response) -> None:

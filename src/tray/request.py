@@ -192,8 +192,13 @@ class Request:
 
     @environ.setter
     def environ(self, environ: WSGIEnvironment) -> None:
+        # Everything read from the old source goes with it.
         self._environ = environ
         self._scope = None
+        self._path = None
+        self._args = None
+        self._headers = None
+        self._cookies = None
 
     def _query(self) -> str:
         """``QUERY_STRING``, without building an environ for it."""
@@ -261,7 +266,10 @@ class Request:
         environ = self._environ
         if environ is None:
             assert self._scope is not None
-            return str(self._scope.get("root_path", "")).rstrip("/")
+            root: str = self._scope.get("root_path", "")
+            if not root.isascii():
+                root = _wsgi_decode(wsgi_str(root))  # exactly what SCRIPT_NAME would decode to
+            return root.rstrip("/")
         script_name = environ.get("SCRIPT_NAME")
         if not script_name:  # PERF: the app mounted at the root, the common case
             return ""

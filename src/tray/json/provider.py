@@ -252,8 +252,6 @@ class JSONProvider:
     def __init__(self, app: _AppLike) -> None:
         # A weak proxy: the app owns the provider, so a strong ref would make a cycle.
         self._app: _AppLike = weakref.proxy(app)
-        # PERF: the hot path dereferences once instead of paying the proxy per attribute.
-        self._app_ref = weakref.ref(app)
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         """Serialize ``obj`` to a JSON string."""
@@ -340,7 +338,7 @@ class DefaultJSONProvider(JSONProvider):
         # PERF: the common one-argument call skips _prepare_response_obj.
         one = len(args) == 1 and not kwargs
         obj = args[0] if one else self._prepare_response_obj(args, kwargs)
-        app = self._app_ref() or self._app  # (the proxy raises the clear error if it is gone)
+        app = self._app
         compact = self.compact
         pretty = compact is False or (compact is None and app.debug)
         if self._custom_dumps:
