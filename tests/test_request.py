@@ -928,3 +928,55 @@ def test_authorization_is_parsed(app, client):  # type: ignore[no-untyped-def]
     bearer = client.get("/", headers={"Authorization": "Bearer abc=="})
     assert bearer.text == "bearer None:None abc=="
     assert client.get("/", headers={"Authorization": "Basic %%%"}).text == "anonymous"
+
+
+def test_content_negotiation_and_conditional_headers(app, client):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    @app.route("/")
+    def index():  # type: ignore[no-untyped-def]
+        return {
+            "type": request.accept_mimetypes.best_match(["application/json", "text/html"]),
+            "json": request.accept_mimetypes.accept_json,
+            "lang": request.accept_languages.best_match(["en", "fr"], default="en"),
+            "charset": request.accept_charsets["utf-8"],
+            "encoding": request.accept_encodings.best,
+            "fresh": "v2" in request.if_none_match,
+            "match": request.if_match.star_tag,
+            "since": str(request.if_modified_since),
+            "until": request.if_unmodified_since is None,
+        }
+
+    plain = client.get("/").json
+    assert plain == {
+        "type": None,
+        "json": False,
+        "lang": "en",
+        "charset": 0,
+        "encoding": None,
+        "fresh": False,
+        "match": False,
+        "since": "None",
+        "until": True,
+    }
+    headers = {
+        "Accept": "text/html;q=0.5, application/json",
+        "Accept-Language": "fr-CH, fr;q=0.9",
+        "Accept-Charset": "utf8",
+        "Accept-Encoding": "br, gzip;q=0.5",
+        "If-None-Match": 'W/"v1", "v2"',
+        "If-Match": "*",
+        "If-Modified-Since": "Wed, 21 Oct 2015 07:28:00 GMT",
+        "If-Unmodified-Since": "not a date",
+    }
+    assert client.get("/", headers=headers).json == {
+        "type": "application/json",
+        "json": True,
+        "lang": "fr",
+        "charset": 1,
+        "encoding": "br",
+        "fresh": True,
+        "match": True,
+        "since": str(datetime(2015, 10, 21, 7, 28, tzinfo=UTC)),
+        "until": True,
+    }

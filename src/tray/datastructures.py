@@ -10,6 +10,7 @@ import binascii
 import copy as _copy
 import io
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any, Generic, NoReturn, Self, TypeVar, overload
@@ -18,11 +19,12 @@ from .exceptions import BadRequestKeyError
 
 if TYPE_CHECKING:
     from .headers import Headers
-from .http import parse_dict_header, parse_options_header, quote_header_value
+from .http import parse_dict_header, parse_options_header, quote_header_value, unquote_etag
 
 __all__ = [
     "Authorization",
     "CombinedMultiDict",
+    "ETags",
     "FileStorage",
     "ImmutableMultiDict",
     "MultiDict",
@@ -558,3 +560,91 @@ class Authorization:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.to_header()!r}>"
+
+
+class ETags:
+    """The entity tags of ``If-Match`` / ``If-None-Match`` (``request.if_none_match``).
+
+    ``etag in request.if_none_match`` is the strong comparison (a weak tag never matches);
+    ``contains_weak`` the weak one, which ``If-None-Match`` uses (RFC 9110 13.1.2). ``*`` (the
+    star tag) matches every tag.
+    """
+
+    def __init__(
+        self,
+        strong_etags: Iterable[str] | None = None,
+        weak_etags: Iterable[str] | None = None,
+        star_tag: bool = False,
+    ) -> None:
+        self._strong = frozenset(() if star_tag else strong_etags or ())
+        self._weak = frozenset(weak_etags or ())
+        self.star_tag = star_tag
+
+    @classmethod
+    def from_header(cls, value: str | None) -> ETags:
+        """Parse ``"a", W/"b"`` (or ``*``); unquoted garbage is skipped, never an error."""
+        if not value:
+            return cls()
+        strong: list[str] = []
+        weak: list[str] = []
+        for m in _ETAG_RE.finditer(value):
+            is_weak, quoted, raw = m.groups()
+            tag = quoted if quoted is not None else raw
+            if tag == "*" and quoted is None:
+                return cls(star_tag=True)
+            (weak if is_weak else strong).append(tag)
+        return cls(strong, weak)
+
+    def is_weak(self, etag: str) -> bool:
+        return etag in self._weak
+
+    def is_strong(self, etag: str) -> bool:
+        return etag in self._strong
+
+    def contains(self, etag: str) -> bool:
+        """Strong comparison: ``etag`` is one of the strong tags (or the header was ``*``)."""
+        return self.star_tag or etag in self._strong
+
+    def contains_weak(self, etag: str) -> bool:
+        """Weak comparison: ``etag`` is any of the tags, strong or weak."""
+        return self.star_tag or etag in self._strong or etag in self._weak
+
+    def contains_raw(self, etag: str) -> bool:
+        """``etag`` as an ``ETag`` header value (``W/"x"`` or ``"x"``): compared by its kind."""
+        tag, weak = unquote_etag(etag)
+        if tag is None:
+            return False
+        return self.contains_weak(tag) if weak else self.contains(tag)
+
+    def as_set(self, include_weak: bool = False) -> set[str]:
+        return set(self._strong | self._weak) if include_weak else set(self._strong)
+
+    def to_header(self) -> str:
+        if self.star_tag:
+            return "*"
+        return ", ".join(
+            [f'"{tag}"' for tag in sorted(self._strong)]
+            + [f'W/"{tag}"' for tag in sorted(self._weak)]
+        )
+
+    def __contains__(self, etag: object) -> bool:
+        return isinstance(etag, str) and self.contains(etag)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._strong)
+
+    def __len__(self) -> int:
+        return len(self._strong)
+
+    def __bool__(self) -> bool:
+        return bool(self.star_tag or self._strong or self._weak)
+
+    def __str__(self) -> str:
+        return self.to_header()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.to_header()!r}>"
+
+
+# An entity tag: optional W/, then a quoted tag (no quotes inside) or, leniently, a bare one.
+_ETAG_RE = re.compile(r'(W/)?(?:"([^"]*)"|([^",\s]+))')

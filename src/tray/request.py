@@ -11,11 +11,19 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import MutableMapping
+from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote_to_bytes
 
 from . import json as _json
-from .datastructures import Authorization, CombinedMultiDict, FileStorage, ImmutableMultiDict
+from .accept import Accept, CharsetAccept, LanguageAccept, MIMEAccept, parse_accept_header
+from .datastructures import (
+    Authorization,
+    CombinedMultiDict,
+    ETags,
+    FileStorage,
+    ImmutableMultiDict,
+)
 from .environ import environ_from_scope, scope_path, wsgi_str
 from .exceptions import (
     BadRequest,
@@ -24,7 +32,7 @@ from .exceptions import (
     UnsupportedMediaType,
 )
 from .headers import EnvironHeaders, Headers
-from .http import parse_cookie_header, parse_options_header
+from .http import parse_cookie_header, parse_date, parse_options_header
 
 if TYPE_CHECKING:
     from .routing import Rule
@@ -385,6 +393,43 @@ class Request:
     @property
     def referrer(self) -> str | None:
         return self.environ.get("HTTP_REFERER")
+
+    # -- content negotiation and conditional requests (parsed on each use) --------------------
+
+    @property
+    def accept_mimetypes(self) -> MIMEAccept:
+        """``Accept``: ``.best_match(["application/json", "text/html"])``, ``.accept_json``."""
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT"), MIMEAccept)
+
+    @property
+    def accept_languages(self) -> LanguageAccept:
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
+
+    @property
+    def accept_charsets(self) -> CharsetAccept:
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT_CHARSET"), CharsetAccept)
+
+    @property
+    def accept_encodings(self) -> Accept:
+        return parse_accept_header(self.environ.get("HTTP_ACCEPT_ENCODING"), Accept)
+
+    @property
+    def if_match(self) -> ETags:
+        return ETags.from_header(self.environ.get("HTTP_IF_MATCH"))
+
+    @property
+    def if_none_match(self) -> ETags:
+        """``If-None-Match``: ``etag in request.if_none_match`` (or ``.contains_weak``)."""
+        return ETags.from_header(self.environ.get("HTTP_IF_NONE_MATCH"))
+
+    @property
+    def if_modified_since(self) -> datetime | None:
+        """``If-Modified-Since`` as an aware UTC datetime; ``None`` if absent or invalid."""
+        return parse_date(self.environ.get("HTTP_IF_MODIFIED_SINCE"))
+
+    @property
+    def if_unmodified_since(self) -> datetime | None:
+        return parse_date(self.environ.get("HTTP_IF_UNMODIFIED_SINCE"))
 
     @property
     def authorization(self) -> Authorization | None:
