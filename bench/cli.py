@@ -128,12 +128,12 @@ def server_table(loads: list[Load], interface: str, scenarios: list[str]) -> str
         row = [label]
         errors = 0
         for scenario in scenarios:
-            load, raw = by_key.get((label, scenario)), by_key.get(("raw", scenario))
+            load = by_key.get((label, scenario))
             if load is None:
                 row += ["—", "—"]
                 continue
             errors += load.non_2xx_3xx + load.socket_errors + len(load.problems)
-            share = load.requests_per_s / raw.requests_per_s if raw else None
+            share = load.of_raw
             row += [f"{load.requests_per_s:,.0f}", fmt(share, 2)]
         row.append(str(errors))
         rows.append(row)

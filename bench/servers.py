@@ -43,6 +43,9 @@ class Load:
     non_2xx_3xx: int
     socket_errors: int
     problems: list[str]
+    #: The median, over rounds, of this run's requests/s divided by the raw floor's in the same
+    #: round (runs seconds apart): steadier than a ratio of medians on a noisy machine.
+    of_raw: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -157,23 +160,30 @@ def run_servers(
 ) -> list[Load]:
     """``apps`` maps interface -> label -> target; every app is loaded on every scenario.
 
-    The whole sweep runs ``rounds`` times, frameworks interleaved, and each cell keeps the
-    median requests/s (errors are summed): one wrk run on a shared 2-core machine is noise.
+    All servers of an interface run at once (idle ones cost nothing), each checked and warmed
+    up first; then ``rounds`` sweeps load them in turn, so each framework's runs sit seconds
+    from the raw floor's. A cell keeps the median requests/s and the median of its per-round
+    ratios to raw (errors are summed): one wrk run on a shared 2-core machine is noise.
     """
     runs: dict[tuple[str, str, str], list[Load]] = {}
-    for round_index in range(rounds):
-        for interface, targets in apps.items():
+    for interface, targets in apps.items():
+        with contextlib.ExitStack() as stack:
+            ports: dict[str, int] = {}
+            found: dict[tuple[str, str], list[str]] = {}
             for label, target in targets.items():
-                if log:
-                    print(
-                        f"  round {round_index + 1}/{rounds} granian {interface} {label} ...",
-                        end="",
-                        flush=True,
-                    )
-                with granian(target, interface) as port:
+                port = ports[label] = stack.enter_context(granian(target, interface))
+                for scenario in scenarios:
+                    found[label, scenario.name] = fetch(port, scenario)
+                    wrk(port, scenario.path, 1, connections)  # warm-up, not recorded
+            for round_index in range(rounds):
+                for label, port in ports.items():
+                    if log:
+                        print(
+                            f"  round {round_index + 1}/{rounds} granian {interface} {label} ...",
+                            end="",
+                            flush=True,
+                        )
                     for scenario in scenarios:
-                        found = fetch(port, scenario)
-                        wrk(port, scenario.path, 1, connections)  # warm-up, not recorded
                         rate, total, latency, non_2xx, errors = wrk(
                             port, scenario.path, duration, connections
                         )
@@ -188,14 +198,25 @@ def run_servers(
                                 requests=total,
                                 non_2xx_3xx=non_2xx,
                                 socket_errors=errors,
-                                problems=found,
+                                problems=found[label, scenario.name] if round_index == 0 else [],
                             )
                         )
                         if log:
                             print(f" {scenario.name} {rate:,.0f}/s", end="", flush=True)
-                if log:
-                    print()
-    return [_median_load(group) for group in runs.values()]
+                    if log:
+                        print()
+    loads = []
+    for (interface, _label, scenario_name), group in runs.items():
+        load = _median_load(group)
+        raw = runs.get((interface, "raw", scenario_name))
+        if raw is not None:
+            ratios = sorted(
+                run.requests_per_s / floor.requests_per_s
+                for run, floor in zip(group, raw, strict=True)
+            )
+            load.of_raw = ratios[len(ratios) // 2]
+        loads.append(load)
+    return loads
 
 
 def _median_load(group: list[Load]) -> Load:
