@@ -176,23 +176,18 @@ def main(argv: list[str] | None = None) -> int:
     asgi = measure_layer(
         "asgi", [*asgi_runners, *tray_wsgi], scenarios, args.repeats, args.target, fixed
     )
-    across = {}
+    across: dict[str, float] = {}
+    inline_vs_starlette: dict[str, float] = {}
+    inline_across: dict[str, float] = {}
     for name in names:
-        a, w = asgi.median(name, "tray"), asgi.median(name, "tray-wsgi")
-        if a is not None and w is not None:
-            across[name] = a / w
-    inline_vs_starlette = {}
-    inline_across = {}
-    for name in names:
-        i, st, w = (
-            asgi.median(name, "tray-inline"),
-            asgi.median(name, "starlette"),
-            asgi.median(name, "tray-wsgi"),
-        )
-        if i is not None and st is not None:
-            inline_vs_starlette[name] = i / st
-        if i is not None and w is not None:
-            inline_across[name] = i / w
+        for column, label, other in (
+            (across, "tray", "tray-wsgi"),
+            (inline_vs_starlette, "tray-inline", "starlette"),
+            (inline_across, "tray-inline", "tray-wsgi"),
+        ):
+            ratio = asgi.ratio(name, label, other)
+            if ratio is not None:
+                column[name] = ratio
     asgi_ratios = ratio_columns(
         asgi,
         "tray",

@@ -59,6 +59,18 @@ class LayerResult:
         cell = self.cells.get(scenario, {}).get(label)
         return cell.median_us if cell is not None else None
 
+    def ratio(self, scenario: str, label: str, other: str) -> float | None:
+        """The median of ``label``'s time over ``other``'s, repeat by repeat.
+
+        The two ran back to back in each repeat, so a burst of other work on the machine
+        moves both sides of each ratio: steadier than a ratio of medians.
+        """
+        cells = self.cells.get(scenario, {})
+        mine, theirs = cells.get(label), cells.get(other)
+        if mine is None or theirs is None:
+            return None
+        return statistics.median(a / b for a, b in zip(mine.runs_us, theirs.runs_us, strict=True))
+
 
 def check(runner: Runner, scenario: Scenario) -> list[str]:
     """What is wrong with the runner's response (an exception counts as wrong)."""

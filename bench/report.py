@@ -50,9 +50,9 @@ def ratio_columns(
             continue
         column: dict[str, float] = {}
         for scenario in layer.cells:
-            mine, theirs = layer.median(scenario, reference), layer.median(scenario, label)
-            if mine is not None and theirs is not None:
-                column[scenario] = mine / theirs
+            ratio = layer.ratio(scenario, reference, label)
+            if ratio is not None:
+                column[scenario] = ratio
         columns[f"{reference}÷{label}"] = column
     columns.update(extra or {})
     return columns
