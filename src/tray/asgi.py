@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from types import CoroutineType, GeneratorType
 from typing import TYPE_CHECKING, Any
 
-from .concurrency import is_coroutine_function, server_loop
+from .concurrency import is_coroutine_function
 from .ctx import RequestContext
 from .environ import environ_from_scope
 from .exceptions import HTTPException, RequestEntityTooLarge
@@ -91,9 +91,6 @@ class ASGIAdapter:
             request = app.request_class(environ)
         ctx = RequestContext(app, request)
         token = _cv_ctx.set(ctx)
-        # Sync code in any thread this request's context reaches (tray's pool, or the view's own
-        # asyncio.to_thread) runs the coroutines it meets on this loop.
-        server_loop.set(asyncio.get_running_loop())
         error: BaseException | None = None
         deferred = False
         try:
@@ -178,7 +175,7 @@ class ASGIAdapter:
 
     async def run_sync(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run a blocking call in the pool, in a copy of the current context."""
-        loop = asyncio.get_running_loop()
+        loop = _remember_loop()
         ctx = contextvars.copy_context()
         return await loop.run_in_executor(self.executor, ctx.run, func, *args)
 
@@ -243,10 +240,11 @@ class ASGIAdapter:
             return app.full_dispatch_request(ctx, routing_error)
         rule, args = matched
         view = app.view_functions[rule.endpoint]
-        if not is_coroutine_function(view) and app._sync_to_thread.get(
-            rule.endpoint, app.config["SYNC_TO_THREAD"]
-        ):
-            return await self.run_sync(app.full_dispatch_request, ctx, matched)  # type: ignore[no-any-return]
+        if not is_coroutine_function(view):
+            if app._sync_to_thread.get(rule.endpoint, app.config["SYNC_TO_THREAD"]):
+                return await self.run_sync(app.full_dispatch_request, ctx, matched)  # type: ignore[no-any-return]
+        else:
+            _remember_loop()  # an async view may hand sync work to threads of its own
         # An async view, or a sync one declared non-blocking (sync_to_thread=False): on the loop.
         request.url_rule = rule
         request.view_args = args
@@ -554,6 +552,7 @@ class _ThreadProducer:
         self.done: asyncio.Future[Any] | None = None
 
     def start(self, executor: ThreadPoolExecutor) -> None:
+        _remember_loop()
         ctx = contextvars.copy_context()
         self.done = asyncio.wrap_future(executor.submit(ctx.run, self._run), loop=self.loop)
 
@@ -655,6 +654,19 @@ class _ThreadProducer:
         self.drained.set()
         if self.done is not None:
             await self.done
+
+
+def _remember_loop() -> asyncio.AbstractEventLoop:
+    """The running loop, noted on the request's context before sync code can run in a thread.
+
+    Coroutines that sync code meets there (``concurrency.run_sync``) then run on this loop.
+    PERF: noted only when a thread may follow (a pool hop, an async view), not per request.
+    """
+    loop = asyncio.get_running_loop()
+    ctx = _cv_ctx.get(None)
+    if ctx is not None:
+        ctx._loop = loop
+    return loop
 
 
 async def _close_body(response: Response) -> None:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Coroutine
 from types import CoroutineType
 from typing import Any, TypeVar
 
+from .globals import _cv_ctx
+
 __all__ = ["is_coroutine_function", "run_sync", "run_to_value"]
 
 T = TypeVar("T")
@@ -40,14 +42,6 @@ def _thread_loop() -> asyncio.AbstractEventLoop:
     return holder.loop
 
 
-#: The event loop serving the current request under ASGI (set by the adapter). Coroutines that
-#: sync code meets in a worker thread are run there, so async hooks share the server's loop
-#: (and whatever pools or locks were created on it).
-server_loop: contextvars.ContextVar[asyncio.AbstractEventLoop] = contextvars.ContextVar(
-    "tray.server_loop"
-)
-
-
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     """Run ``coro`` to completion, in the caller's context.
 
@@ -64,7 +58,12 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
             "An async view or hook was called synchronously from inside a running event loop;"
             " serve the app through app.asgi so it is awaited instead."
         )
-    loop = server_loop.get(None)
+    # Under ASGI the context knows the server's loop: coroutines that sync code meets in a
+    # worker thread (tray's pool, or one the view started) run there, sharing its pools and
+    # locks. PERF: an attribute of the context, not a ContextVar of its own (a set costs more
+    # than the rest of a small request: every set invalidates every ContextVar's cache).
+    ctx = _cv_ctx.get(None)
+    loop = None if ctx is None else ctx._loop
     if loop is not None and loop.is_running():
         # call_soon_threadsafe carries this thread's context into the task it starts.
         return asyncio.run_coroutine_threadsafe(coro, loop).result()

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .globals import _cv_ctx
 
 if TYPE_CHECKING:
+    import asyncio
+
     from .app import Tray
     from .request import Request
     from .response import Response
@@ -60,13 +62,16 @@ class _AppCtxGlobals:
 class AppContext:
     """Makes ``current_app`` and ``g`` available, e.g. in a CLI command or a test."""
 
-    __slots__ = ("_g", "_tokens", "app", "request")
+    __slots__ = ("_g", "_loop", "_tokens", "app", "request")
 
     def __init__(self, app: Tray) -> None:
         self.app = app
         self.request: Request | None = None
         self._g: _AppCtxGlobals | None = None
         self._tokens: list[Token[AppContext]] = []
+        #: The event loop serving this request under ASGI (``concurrency.run_sync`` runs the
+        #: coroutines sync code meets there); ``None`` under WSGI.
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def g(self) -> _AppCtxGlobals:
@@ -80,8 +85,9 @@ class AppContext:
         parent = _cv_ctx.get(None)
         if parent is not None and parent.app is self.app:
             # An app context pushed during a request keeps that request visible, as in Flask
-            # (its own ``g`` is new).
+            # (its own ``g`` is new), and the loop serving it.
             self.request = parent.request
+            self._loop = parent._loop
         self._tokens.append(_cv_ctx.set(self))
 
     def pop(self, exc: BaseException | None = None) -> None:
@@ -115,6 +121,7 @@ class RequestContext(AppContext):
         self.request = request
         self._g = None
         self._tokens = []
+        self._loop = None
         self._after_request_functions: list[Callable[[Response], Response]] | None = None
         self._parent: AppContext | None = None
         # The stream_with_context body that keeps this context alive, if any.
