@@ -861,3 +861,22 @@ def test_a_buffered_response_with_no_headers_at_all(app: Tray) -> None:
         ("content-length", "7"),
         ("x-late", "after the body"),
     ]
+
+
+def test_dispatch_called_without_a_query_keeps_the_request_s_own(app: Tray) -> None:
+    """``ASGIAdapter.dispatch(ctx)`` (no raw query given) still redirects with the query."""
+    from tray.ctx import RequestContext
+    from tray.request import Request
+
+    @app.route("/docs/")
+    def docs() -> str:
+        return "docs"
+
+    request = Request._from_scope(scope(path="/docs", query=b"page=2"))
+    ctx = RequestContext(app, request)
+    ctx.push()
+    try:
+        response = asyncio.run(app.asgi.dispatch(ctx))
+    finally:
+        ctx.pop()
+    assert (response.status_code, response.headers["Location"]) == (308, "/docs/?page=2")
