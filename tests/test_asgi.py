@@ -880,3 +880,14 @@ def test_dispatch_called_without_a_query_keeps_the_request_s_own(app: Tray) -> N
     finally:
         ctx.pop()
     assert (response.status_code, response.headers["Location"]) == (308, "/docs/?page=2")
+
+
+def test_a_request_from_the_scope_sets_every_slot_init_sets() -> None:
+    """``Request._from_scope`` copies ``__init__``'s field list (without the call): a slot one
+    of them forgets would be an AttributeError on the first request that reads it."""
+    from tray.request import Request
+
+    lazy = Request._from_scope(scope())
+    eager = Request({"REQUEST_METHOD": "GET", "PATH_INFO": "/"})
+    for name in Request.__slots__:
+        assert (name, hasattr(lazy, name)) == (name, hasattr(eager, name))

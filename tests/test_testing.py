@@ -770,3 +770,8 @@ def test_an_error_inside_with_client_still_tears_down(app, client):  # type: ign
     with client, pytest.raises(RuntimeError):
         client.get("/boom")
     assert seen == ["RuntimeError('x')"]
+
+
+def test_auth_that_is_not_a_pair_is_a_clear_error(app, client):  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match=r"auth= takes \(username, password\) or an Authorization"):
+        client.get("/", auth=("only-a-user",))

@@ -388,8 +388,8 @@ class ASGIAdapter:
             else:
                 await self._stream_sync(body, send, watch.start())
         except asyncio.CancelledError:
-            task = watch.task
-            if task is None or not watch.disconnected.is_set():
+            task, disconnected = watch.task, watch.disconnected
+            if task is None or disconnected is None or not disconnected.is_set():
                 raise
             # Our own doing (the client left) is not an error; a cancellation the server asked
             # for at the same moment still goes through.
@@ -482,23 +482,24 @@ class _DisconnectWatch:
     def __init__(self, receive: Receive) -> None:
         self.receive = receive
         self.task: asyncio.Task[Any] | None = None
-        self.disconnected: asyncio.Event = _NEVER
+        self.disconnected: asyncio.Event | None = None
         self.watcher: asyncio.Future[None] | None = None
         self.finished = False
 
     def start(self) -> asyncio.Event:
         """Start watching (once); returns the event set on disconnect."""
-        if self.watcher is None:
+        disconnected = self.disconnected
+        if disconnected is None:
             self.task = asyncio.current_task()
-            self.disconnected = asyncio.Event()
-            self.watcher = asyncio.ensure_future(self._watch())
-        return self.disconnected
+            disconnected = self.disconnected = asyncio.Event()
+            self.watcher = asyncio.ensure_future(self._watch(disconnected))
+        return disconnected
 
-    async def _watch(self) -> None:
+    async def _watch(self, disconnected: asyncio.Event) -> None:
         while True:
             message = await self.receive()
             if message["type"] == "http.disconnect":
-                self.disconnected.set()
+                disconnected.set()
                 if not self.finished and self.task is not None:
                     self.task.cancel()
                 return
@@ -507,17 +508,6 @@ class _DisconnectWatch:
         self.finished = True
         if self.watcher is not None:
             self.watcher.cancel()
-
-
-class _NeverSet:
-    """The disconnect event of a watch not started: nobody can have disconnected yet."""
-
-    @staticmethod
-    def is_set() -> bool:
-        return False
-
-
-_NEVER: Any = _NeverSet()
 
 
 class _ThreadProducer:

@@ -164,7 +164,11 @@ class EnvironBuilder:
         self.method = method.upper()
         self.headers = Headers(headers) if headers is not None else Headers()
         if auth is not None:
-            if isinstance(auth, tuple):
+            if isinstance(auth, tuple | list):
+                if len(auth) != 2:
+                    raise TypeError(
+                        f"auth= takes (username, password) or an Authorization, not {auth!r}"
+                    )
                 auth = Authorization("basic", {"username": auth[0], "password": auth[1]})
             self.headers["Authorization"] = auth.to_header()
         self.environ_base = dict(environ_base or {})
