@@ -26,7 +26,7 @@ from bench.measure import LayerResult, Runner, measure_layer
 from bench.memory import run_memory
 from bench.report import fmt, layer_json, layer_table, markdown, ratio_columns
 from bench.scenarios import SCENARIOS, Scenario
-from bench.servers import Load, run_servers, servers_json, wrk_available
+from bench.servers import Load, run_servers, servers_json, split_cpus, wrk_available
 from bench.streaming import run_streaming, run_streaming_servers
 from bench.wsgi_driver import WSGIRunner
 
@@ -52,6 +52,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--wrk-duration", type=int, default=3, help="seconds per wrk run (3)")
     parser.add_argument("--wrk-connections", type=int, default=32)
+    parser.add_argument(
+        "--no-pin",
+        dest="pin",
+        action="store_false",
+        help="let wrk and the servers share all CPUs (default: wrk on one, servers on the rest)",
+    )
     parser.add_argument(
         "--wrk-rounds", type=int, default=3, help="interleaved server sweeps, median kept (3)"
     )
@@ -226,7 +232,14 @@ def main(argv: list[str] | None = None) -> int:
         results["memory"] = asdict(memory) | {"growth_10_to_100_mib": memory.growth_mib}
 
     if args.servers:
-        print(f"\n## Servers: granian, 1 worker, wrk -t1 -c{args.wrk_connections}\n", flush=True)
+        cpus = split_cpus() if args.pin else None
+        placement = (
+            f"; wrk on CPU {sorted(cpus[0])}, servers on CPU {sorted(cpus[1])}" if cpus else ""
+        )
+        print(
+            f"\n## Servers: granian, 1 worker, wrk -t1 -c{args.wrk_connections}{placement}\n",
+            flush=True,
+        )
         if not wrk_available():
             print("wrk is not installed (apt-get install -y wrk): skipping the server layer")
             results["servers"] = "skipped: wrk not installed"
@@ -238,7 +251,12 @@ def main(argv: list[str] | None = None) -> int:
                 "asgi": {k: v for k, v in apps.ASGI.items() if k in loaded[1]},
             }
             loads = run_servers(
-                targets, picked, args.wrk_duration, args.wrk_connections, rounds=args.wrk_rounds
+                targets,
+                picked,
+                args.wrk_duration,
+                args.wrk_connections,
+                rounds=args.wrk_rounds,
+                pin=args.pin,
             )
             for interface in targets:
                 print(f"\ngranian --interface {interface}\n")

@@ -6,6 +6,10 @@ server is checked with one real request per path before it is loaded, and ``wrk`
 counters ("Non-2xx or 3xx responses", "Socket errors") must stay at zero: a server that fails
 requests fast would otherwise look fast. Servers run in their own process group and are always
 stopped (SIGTERM, then SIGKILL) by that group's id.
+
+On a machine with two CPUs or more, ``wrk`` runs on the first and the server on the others
+(``split_cpus``): otherwise the load generator and the server take turns on the same cores, and
+every rate measures the scheduler as much as the framework.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -56,6 +60,24 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
+def split_cpus() -> tuple[frozenset[int], frozenset[int]] | None:
+    """(``wrk``'s CPUs, the server's CPUs), or None when there are too few to split."""
+    getaffinity = getattr(os, "sched_getaffinity", None)
+    if getaffinity is None:
+        return None
+    cpus = sorted(getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    return frozenset(cpus[:1]), frozenset(cpus[1:])
+
+
+def _pinned(cpus: frozenset[int] | None) -> Callable[[], None] | None:
+    """A ``preexec_fn`` that keeps the child (and what it starts) on ``cpus``."""
+    if cpus is None:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -63,7 +85,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def granian(target: str, interface: str) -> Iterator[int]:
+def granian(target: str, interface: str, cpus: frozenset[int] | None = None) -> Iterator[int]:
     """Serve ``module:attribute`` on a free loopback port; yields the port, always stops."""
     port = free_port()
     command = [
@@ -74,7 +96,11 @@ def granian(target: str, interface: str) -> Iterator[int]:
     if interface == "wsgi":
         command.append("--no-ws")
     process = subprocess.Popen(
-        [*command, target], cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL
+        [*command, target],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        preexec_fn=_pinned(cpus),
     )
     try:
         _wait_listening(port, process)
@@ -127,12 +153,19 @@ _NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s*(\d+)")
 _SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
 
 
-def wrk(port: int, path: str, duration: int, connections: int) -> tuple[float, int, str, int, int]:
+def wrk(
+    port: int, path: str, duration: int, connections: int, cpus: frozenset[int] | None = None
+) -> tuple[float, int, str, int, int]:
     """Run wrk; returns requests/s, total requests, mean latency, non-2xx/3xx, socket errors."""
     url = f"http://127.0.0.1:{port}{path}"
     command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", url]
     output = subprocess.run(
-        command, capture_output=True, text=True, check=True, timeout=duration + 30
+        command,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 30,
+        preexec_fn=_pinned(cpus),
     ).stdout
     rate = _RATE.search(output)
     total = _TOTAL.search(output)
@@ -157,6 +190,7 @@ def run_servers(
     connections: int,
     log: bool = True,
     rounds: int = 3,
+    pin: bool = True,
 ) -> list[Load]:
     """``apps`` maps interface -> label -> target; every app is loaded on every scenario.
 
@@ -164,17 +198,19 @@ def run_servers(
     up first; then ``rounds`` sweeps load them in turn, so each framework's runs sit seconds
     from the raw floor's. A cell keeps the median requests/s and the median of its per-round
     ratios to raw (errors are summed): one wrk run on a shared 2-core machine is noise.
+    With ``pin`` (and CPUs to split), ``wrk`` and the servers run on separate CPUs.
     """
+    load_cpus, server_cpus = (split_cpus() if pin else None) or (None, None)
     runs: dict[tuple[str, str, str], list[Load]] = {}
     for interface, targets in apps.items():
         with contextlib.ExitStack() as stack:
             ports: dict[str, int] = {}
             found: dict[tuple[str, str], list[str]] = {}
             for label, target in targets.items():
-                port = ports[label] = stack.enter_context(granian(target, interface))
+                port = ports[label] = stack.enter_context(granian(target, interface, server_cpus))
                 for scenario in scenarios:
                     found[label, scenario.name] = fetch(port, scenario)
-                    wrk(port, scenario.path, 1, connections)  # warm-up, not recorded
+                    wrk(port, scenario.path, 1, connections, load_cpus)  # warm-up, not recorded
             for round_index in range(rounds):
                 for label, port in ports.items():
                     if log:
@@ -185,7 +221,7 @@ def run_servers(
                         )
                     for scenario in scenarios:
                         rate, total, latency, non_2xx, errors = wrk(
-                            port, scenario.path, duration, connections
+                            port, scenario.path, duration, connections, load_cpus
                         )
                         runs.setdefault((interface, label, scenario.name), []).append(
                             Load(
