@@ -24,6 +24,7 @@ ASGI: dict[str, str] = {
     "tray-async": "bench.apps.tray_async_app:asgi_app",
     "tray-inline": "bench.apps.tray_inline_app:asgi_app",
     "starlette": "bench.apps.starlette_app:app",
+    "starlette-sync": "bench.apps.starlette_sync_app:app",
     "falcon": "bench.apps.falcon_app:asgi_app",
     "raw": "bench.apps.raw_asgi:app",
 }
