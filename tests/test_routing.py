@@ -956,3 +956,53 @@ def test_a_slash_redirect_for_the_method_wins_over_a_405() -> None:
     assert info.value.new_url == "/items/5/"
     with pytest.raises(MethodNotAllowed):
         m.match("/items/5", "PUT")
+
+
+def test_a_slash_redirect_ranks_before_a_catch_all_as_in_werkzeug() -> None:
+    """Werkzeug redirects "/users/5" to "/users/<int:id>/" before trying lower-ranked rules."""
+    m = Map()
+    m.add(Rule("/users/<int:id>/", endpoint="user", methods={"GET"}))
+    m.add(Rule("/<path:p>", endpoint="catch_all"))
+    with pytest.raises(RequestRedirect) as info:
+        m.match("/users/5", "GET", "tab=posts")
+    assert info.value.new_url == "/users/5/?tab=posts"
+    assert m.match("/users/5/", "GET") == (m._rules[0], {"id": 5})
+    # Only for a method the rule takes, and only when its converter takes the value.
+    assert m.match("/users/5", "POST")[0].endpoint == "catch_all"
+    assert m.match("/users/bob", "GET") == (m._rules[1], {"p": "users/bob"})
+    assert m.match("/other/x", "GET")[0].endpoint == "catch_all"
+
+
+def test_a_slash_redirect_ranks_before_a_less_specific_exact_rule() -> None:
+    m = Map()
+    m.add(Rule("/users/<name>", endpoint="by_name"))
+    m.add(Rule("/users/<int:id>/", endpoint="by_id"))
+    with pytest.raises(RequestRedirect) as info:
+        m.match("/users/5", "GET")
+    assert info.value.new_url == "/users/5/"
+    assert m.match("/users/bob", "GET") == (m._rules[0], {"name": "bob"})
+
+
+def test_an_exact_rule_without_the_slash_still_beats_the_redirect() -> None:
+    m = Map()
+    m.add(Rule("/users/<int:id>/", endpoint="slash"))
+    m.add(Rule("/users/<int:id>", endpoint="plain"))
+    assert m.match("/users/5", "GET")[0].endpoint == "plain"
+    assert m.match("/users/5/", "GET")[0].endpoint == "slash"
+
+
+@pytest.mark.parametrize("siblings", [0, 10])  # small and large combined regexes
+def test_slash_redirects_in_both_forms_of_the_combined_regex(siblings: int) -> None:
+    m = Map()
+    for i in range(siblings):
+        m.add(Rule(f"/shop/<int:id>/part{i}", endpoint=f"part{i}"))
+    m.add(Rule("/shop/<int(min=10):id>/", endpoint="item"))
+    m.add(Rule("/shop/<path:rest>", endpoint="rest"))
+    with pytest.raises(RequestRedirect) as info:
+        m.match("/shop/12", "GET")
+    assert info.value.new_url == "/shop/12/"
+    # The converter rejects 5: no redirect, the next rule answers.
+    assert m.match("/shop/5", "GET") == (m._rules[-1], {"rest": "5"})
+    assert m.match("/shop/12/", "GET")[0].endpoint == "item"
+    if siblings:
+        assert m.match("/shop/3/part9", "GET") == (m._rules[9], {"id": 3})

@@ -433,6 +433,10 @@ def _combine(rules: list[Rule]) -> _Combined:
     one regex match plus one dict lookup. Small sets wrap each alternative in a group (whose
     index ``m.lastindex`` gives, as it closes last) and capture the variables directly.
 
+    A strict rule ending in "/" is followed by its slashless form, whose hits redirect: in
+    priority order, as Werkzeug's matcher raises its slash redirect before trying rules that
+    rank lower ("/users/5" redirects to "/users/<int:id>/" even with a "/<path:p>" catch-all).
+
     PERF: large sets use capture-free alternatives ending in an empty marker "()" whose index is
     ``m.lastindex``; the group's own small regex then extracts the variables. Capturing in a big
     alternation is slower because sre saves every group's marks on each failed alternative.
@@ -440,27 +444,41 @@ def _combine(rules: list[Rule]) -> _Combined:
     members: dict[tuple[str, bool], list[Rule]] = {}
     for rule in rules:
         members.setdefault((rule.rule, bool(rule.strict_slashes)), []).append(rule)
-    capture = len(members) <= _CAPTURE_LIMIT
+    forms: list[tuple[list[Rule], bool]] = []
+    for same in members.values():
+        forms.append((same, False))
+        if _redirects_to_slash(same[0]):
+            forms.append((same, True))
+    capture = len(forms) <= _CAPTURE_LIMIT
     alternatives: list[str] = []
     groups: list[_Group | None] = [None]
-    for same in members.values():
+    for same, redirect in forms:
         first = same[0]
+        # The slashless form drops the rule's final "/" (its pattern's last character).
+        pattern = first._regex.pattern[:-1] if redirect else first._regex.pattern
         if capture:
             offset = len(groups)  # index of this alternative's wrapping group
             slots = [(name, index + offset, fn) for name, index, fn in first._slots]
             group = _Group({}, None, slots)
-            alternatives.append(f"({first._regex.pattern})")
+            alternatives.append(f"({pattern})")
             groups.append(group)
             groups.extend([None] * first._regex.groups)
         else:
-            group = _Group({}, first._regex.fullmatch, first._slots)
+            fullmatch = re.compile(pattern).fullmatch if redirect else first._regex.fullmatch
+            plain = first._plain_pattern[:-1] if redirect else first._plain_pattern
+            group = _Group({}, fullmatch, first._slots)
             # user converter regexes may hold their own groups: keep the indexes aligned
-            groups.extend([None] * re.compile(first._plain_pattern).groups)
-            alternatives.append(f"{first._plain_pattern}()")
+            groups.extend([None] * re.compile(plain).groups)
+            alternatives.append(f"{plain}()")
             groups.append(group)
         for rule in same:
-            _add_hit(group.methods, rule, False)
+            _add_hit(group.methods, rule, redirect)
     return re.compile("|".join(alternatives)).fullmatch, groups
+
+
+def _redirects_to_slash(rule: Rule) -> bool:
+    """Whether ``rule`` answers its slashless path with a redirect to itself."""
+    return bool(rule.strict_slashes) and rule.rule.endswith("/") and rule.rule != "/"
 
 
 def _add_hit(table: dict[str | None, _Hit], rule: Rule, redirect: bool) -> None:
@@ -541,7 +559,7 @@ class Map:
                 if other:
                     _add_hit(static.setdefault(other, {}), rule, False)
         for rule in statics:
-            if rule.strict_slashes and rule.rule.endswith("/") and rule.rule != "/":
+            if _redirects_to_slash(rule):
                 _add_hit(static.setdefault(rule.rule[:-1], {}), rule, True)
 
         # PERF: dynamic rules are split by their first path segment when it is static text
@@ -612,7 +630,7 @@ class Map:
                 assert group is not None
                 hit = group.methods.get(method) or group.methods.get(None)
                 if hit is not None:
-                    rule, defaults, _ = hit
+                    rule, defaults, redirect = hit
                     values = defaults.copy() if defaults is not None else {}
                     if group.fullmatch is not None:  # marker form: capture with the small regex
                         m = group.fullmatch(path)
@@ -624,6 +642,8 @@ class Map:
                     except ValidationError:
                         pass
                     else:
+                        if redirect:
+                            raise self._redirect(path, query_string)
                         return rule, values
             elif (
                 combined is None
@@ -638,26 +658,32 @@ class Map:
     def _match_slow(
         self, path: str, method: str, query_string: str | bytes
     ) -> tuple[Rule, dict[str, Any]]:
-        """Exact scan in priority order: used for method mismatches and rejected values only."""
+        """Exact scan in priority order: used for method mismatches and rejected values only.
+
+        A strict rule ending in "/" that takes this method at "path/" redirects there when it
+        ranks before any rule matching ``path`` itself, as in the combined regex; it also wins
+        over a 405, as in Werkzeug.
+        """
         allowed: set[str] = set()
-        candidates = self._candidates(path)
-        for rule in candidates:
+        slashed = None if path.endswith("/") else path + "/"
+        for rule in self._candidates(path):
             values = rule._match(path)
             if values is None:
+                if (
+                    slashed is not None
+                    and _redirects_to_slash(rule)
+                    and rule._allows(method)
+                    and rule._match(slashed) is not None
+                ):
+                    raise self._redirect(path, query_string)
                 continue
             if rule._allows(method):
                 return rule, values
             allowed.update(rule.methods or ())
-        # A rule that takes this method at "path/" wins over a 405, as in Werkzeug.
-        if not path.endswith("/"):
-            slashed = path + "/"
-            for rule in self._candidates(slashed):
-                if (
-                    rule.strict_slashes
-                    and rule.rule.endswith("/")
-                    and rule._allows(method)
-                    and rule._match(slashed) is not None
-                ):
+        if slashed is not None:
+            # Static rules of "path/" are not among the candidates of "path".
+            for rule in self._static_rules.get(slashed, ()):
+                if _redirects_to_slash(rule) and rule._allows(method):
                     raise self._redirect(path, query_string)
         if allowed:
             raise MethodNotAllowed(valid_methods=sorted(allowed))
