@@ -3,6 +3,7 @@ object of the active context, and say clearly when there is none."""
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterator
 from typing import Any
 
@@ -318,6 +319,43 @@ def test_nested_contexts_switch_what_the_proxies_see(app: Tray) -> None:
             g.who = "inner"
         assert current_app == app
         assert g.who == "outer"
+
+
+def test_popping_contexts_out_of_order_is_a_loud_error(app: Tray) -> None:
+    """As in Flask: popping a context that is not the innermost one raises."""
+
+    def misuse() -> object:
+        outer = app.app_context()
+        inner = app.test_request_context("/menu")
+        outer.push()
+        inner.push()
+        with pytest.raises(AssertionError) as info:
+            outer.pop()
+        message = str(info.value)
+        assert message.startswith(
+            f"Popped the wrong context: {outer!r} was popped while {inner!r} was the current one."
+        )
+        assert "reverse order" in message
+        with pytest.raises(AssertionError, match="Popped the wrong context"):
+            inner.pop()  # its token restores ``outer``, which was popped: wrong again
+        return current_app._get_current_object()  # type: ignore[attr-defined]
+
+    # A fresh context: the misuse leaves ``outer`` current there, and nowhere else.
+    assert contextvars.Context().run(misuse) is app
+    assert not current_app
+
+
+def test_popping_contexts_in_order_is_quiet(app: Tray) -> None:
+    outer = app.app_context()
+    inner = app.test_request_context("/menu")
+    outer.push()
+    inner.push()
+    inner.push()  # pushed twice: popped twice
+    inner.pop()
+    assert request.path == "/menu"
+    inner.pop()
+    outer.pop()
+    assert not current_app
 
 
 @pytest.mark.both_protocols

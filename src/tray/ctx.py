@@ -98,7 +98,9 @@ class AppContext:
             if not self._tokens:
                 self.app.do_teardown_appcontext(exc)
         finally:
+            current = _cv_ctx.get(None)
             _cv_ctx.reset(token)
+        _check_popped(self, current)
 
     def __enter__(self) -> AppContext:
         self.push()
@@ -152,7 +154,9 @@ class RequestContext(AppContext):
                     self.app.do_teardown_appcontext(exc)
                 self.request.close()  # type: ignore[union-attr]
         finally:
+            current = _cv_ctx.get(None)
             _cv_ctx.reset(token)
+        _check_popped(self, current)
 
     def __repr__(self) -> str:
         request = self.request
@@ -181,3 +185,14 @@ def after_this_request(f: F) -> F:
         ctx._after_request_functions = []
     ctx._after_request_functions.append(f)
     return f
+
+
+def _check_popped(popped: AppContext, current: AppContext | None) -> None:
+    """Popping a context that is not the innermost one is a bug in the caller, made loud as
+    in Flask: the contexts pushed after it would be left active, or restored later in its place.
+    """
+    if current is not popped:
+        raise AssertionError(
+            f"Popped the wrong context: {popped!r} was popped while {current!r} was the current"
+            " one. Pop contexts in the reverse order of pushing them; a 'with' block does that."
+        )
