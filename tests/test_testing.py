@@ -326,6 +326,29 @@ def test_relative_redirect_resolved_against_current_path(app, client):  # type: 
     assert client.get("/dir/a", follow_redirects=True).text == "/dir/b?x=1"
 
 
+def test_redirects_stay_under_the_script_root_only_when_they_point_under_it(app, client):  # type: ignore[no-untyped-def]
+    @app.route("/", defaults={"to": ""})
+    @app.route("/<path:to>")
+    def go(to):  # type: ignore[no-untyped-def]
+        if request.args:
+            return redirect(request.args["next"])
+        return [request.script_root, request.path]
+
+    def follow(location: str) -> list[str]:
+        rv = client.get(
+            "/x", base_url="http://localhost/branch/", query_string={"next": location},
+            follow_redirects=True,
+        )  # fmt: skip
+        return rv.json  # type: ignore[no-any-return]
+
+    assert follow("/branch/menu") == ["/branch", "/menu"]
+    assert follow("menu") == ["/branch", "/menu"]  # relative to /branch/x
+    assert follow("/branch") == ["/branch", "/"]
+    # Outside the mount point: the whole path, no script root (not "/branch/login").
+    assert follow("/login") == ["", "/login"]
+    assert follow("/branches/a") == ["", "/branches/a"]  # a prefix, not a path segment
+
+
 def test_head_redirect_stays_head(redirects, client):  # type: ignore[no-untyped-def]
     rv = client.head("/start", follow_redirects=True)
     assert rv.status_code == 200

@@ -392,13 +392,18 @@ class TrayClient:
                 " assert on response.location instead"
             )
         path = target.path
-        if builder.script_root and path.startswith(builder.script_root):
-            path = path[len(builder.script_root) :] or "/"
+        # A location under the mount point stays under it; one outside it leaves it (the app
+        # sees the whole path with no script root), as Werkzeug's client does.
+        root = builder.script_root
+        if root and (path == root or path.startswith(root + "/")):
+            path = path[len(root) :] or "/"
+        else:
+            root = ""
         keep_body = response.status_code in (307, 308)
         new = EnvironBuilder(
             self.application,
             path,
-            base_url=f"{target.scheme or builder.scheme}://{builder.host}{builder.script_root}/",
+            base_url=f"{target.scheme or builder.scheme}://{builder.host}{root}/",
             query_string=target.query,
             method=builder.method if keep_body or builder.method == "HEAD" else "GET",
             headers=builder.headers,
