@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 import time
@@ -122,6 +123,127 @@ def test_body_in_several_messages_and_size_limit(app: Tray) -> None:
     assert too_big.sent[0]["status"] == 413
     declared = run(app, "POST", "/", b"x" * 11)
     assert declared[0] == 413
+
+
+def _chunked_post(app: Tray, parts: list[bytes], then_disconnect: bool = False) -> Driver:
+    messages: list[dict[str, Any]] = [
+        {"type": "http.request", "body": p, "more_body": then_disconnect or i < len(parts) - 1}
+        for i, p in enumerate(parts)
+    ]
+    if then_disconnect:
+        messages.append({"type": "http.disconnect"})
+    driver = Driver(messages)
+    sc = scope("POST", "/", [(b"transfer-encoding", b"chunked")])
+    asyncio.run(app.asgi(sc, driver.receive, driver.send))
+    return driver
+
+
+@pytest.fixture
+def spooled(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every temporary file the adapter spools a body to."""
+    import tempfile
+
+    made: list[Any] = []
+    real = tempfile.TemporaryFile
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr("tray.asgi.tempfile.TemporaryFile", record)
+    return made
+
+
+def test_a_large_body_is_spooled_to_a_file_and_closed_after_the_request(
+    app: Tray, spooled: list[Any]
+) -> None:
+    app.config["ASGI_BODY_SPOOL_SIZE"] = 8
+    seen: list[Any] = []
+
+    @app.post("/")
+    def index() -> Any:
+        stream = request.environ["wsgi.input"]
+        seen.append(stream)
+        return {"data": request.get_data(as_text=True), "length": request.content_length}
+
+    small = _chunked_post(app, [b"abc", b"defgh"])  # 8 bytes: kept in memory
+    assert small.body() == b'{"data":"abcdefgh","length":8}\n'
+    assert spooled == []
+    big = _chunked_post(app, [b"abc", b"defgh", b"ijk", b"lmn"])
+    assert big.sent[0]["status"] == 200
+    assert big.body() == b'{"data":"abcdefghijklmn","length":14}\n'
+    assert len(spooled) == 1
+    assert seen[1] is spooled[0]
+    assert seen[0].closed and seen[1].closed  # both bodies are closed once answered
+
+
+def test_a_spooled_multipart_upload_parses_like_a_small_one(app: Tray, spooled: list[Any]) -> None:
+    app.config["ASGI_BODY_SPOOL_SIZE"] = 64
+
+    @app.post("/")
+    def upload() -> Any:
+        dish = request.files["dish"]
+        return {"name": dish.filename, "data": dish.read().decode(), "note": request.form["note"]}
+
+    payload = b"soup " * 100
+    body = (
+        b'--B\r\nContent-Disposition: form-data; name="note"\r\n\r\nhot\r\n'
+        b'--B\r\nContent-Disposition: form-data; name="dish"; filename="soup.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n" + payload + b"\r\n--B--\r\n"
+    )
+    parts = [body[i : i + 100] for i in range(0, len(body), 100)]
+    driver = Driver(
+        [
+            {"type": "http.request", "body": p, "more_body": i < len(parts) - 1}
+            for i, p in enumerate(parts)
+        ]
+    )
+    sc = scope(
+        "POST",
+        "/",
+        [
+            (b"content-type", b"multipart/form-data; boundary=B"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    )
+    asyncio.run(app.asgi(sc, driver.receive, driver.send))
+    assert driver.sent[0]["status"] == 200
+    assert json.loads(driver.body()) == {
+        "name": "soup.txt",
+        "data": payload.decode(),
+        "note": "hot",
+    }
+    assert len(spooled) == 1 and spooled[0].closed
+
+
+def test_a_spooled_body_cut_short_is_closed(app: Tray, spooled: list[Any]) -> None:
+    app.config["ASGI_BODY_SPOOL_SIZE"] = 4
+    app.config["MAX_CONTENT_LENGTH"] = 12
+    called = []
+
+    @app.post("/")
+    def index() -> str:
+        called.append(True)
+        return "never"
+
+    gone = _chunked_post(app, [b"abcdef"], then_disconnect=True)
+    assert gone.sent == []
+    too_big = _chunked_post(app, [b"abcdef", b"ghijkl", b"mn"])
+    assert too_big.sent[0]["status"] == 413
+    assert called == []
+    assert len(spooled) == 2
+    assert all(file.closed for file in spooled)
+
+
+def test_spooling_can_be_turned_off(app: Tray, spooled: list[Any]) -> None:
+    app.config["ASGI_BODY_SPOOL_SIZE"] = None
+
+    @app.post("/")
+    def index() -> bytes:
+        return request.get_data()
+
+    assert _chunked_post(app, [b"x" * 2_000_000, b"y"]).body() == b"x" * 2_000_000 + b"y"
+    assert spooled == []
 
 
 def test_disconnect_while_receiving_the_body_runs_no_view(app: Tray) -> None:

@@ -1,11 +1,12 @@
 """The ASGI adapter: ``app.asgi`` serves the same app, routes, hooks and responses over ASGI 3.
 
 The request body is received before the view runs, so ``request.data``/``form``/``get_json()``
-stay synchronous as in Flask. Sync views run in a bounded thread pool (one hop for hooks, view
-and after-hooks together); async views are awaited on the server's loop. Streamed bodies are
-sent as they are produced; a sync generator runs in one producer thread for its whole life (no
-thread hop per chunk), and every generator is closed exactly once — at its end, on an error, or
-when the client disconnects.
+stay synchronous as in Flask; beyond ``ASGI_BODY_SPOOL_SIZE`` bytes (1 MiB) it goes to a
+temporary file, kept out of memory as a WSGI server's socket would keep it. Sync views run in a
+bounded thread pool (one hop for hooks, view and after-hooks together); async views are awaited
+on the server's loop. Streamed bodies are sent as they are produced; a sync generator runs in one
+producer thread for its whole life (no thread hop per chunk), and every generator is closed
+exactly once — at its end, on an error, or when the client disconnects.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import io
+import tempfile
 import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from types import CoroutineType, GeneratorType
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .concurrency import is_coroutine_function
 from .ctx import RequestContext
@@ -71,21 +73,22 @@ class ASGIAdapter:
                     break
             else:
                 request = app.request_class._from_scope(scope)
+        body_file: IO[bytes] | None = None
         if request is None:
             environ = environ_from_scope(scope)
+            size = 0
             try:
-                body = await self._receive_body(environ, receive)
+                body_file, size = await self._receive_body(environ, receive)
             except ClientDisconnected:
                 return
             except RequestEntityTooLarge as too_large:
                 # Answered inside the request context below, so error handlers and
                 # after_request hooks apply to the 413 as to any other error.
                 body_error = too_large
-                body = b""
-                environ.pop("CONTENT_LENGTH", None)
-            environ["wsgi.input"] = io.BytesIO(body)
-            if body:
-                environ["CONTENT_LENGTH"] = str(len(body))
+                body_file = io.BytesIO()
+            environ["wsgi.input"] = body_file
+            if size:
+                environ["CONTENT_LENGTH"] = str(size)
             else:
                 environ.pop("CONTENT_LENGTH", None)
             request = app.request_class(environ)
@@ -152,6 +155,10 @@ class ASGIAdapter:
                     await app._teardown_async(ctx, error)
             finally:
                 _cv_ctx.reset(token)
+                # A spooled body's file is closed here; one a kept context (a streamed
+                # stream_with_context body) may still read is closed when it is released.
+                if body_file is not None and not deferred:
+                    body_file.close()
 
     handle_http = __call__
 
@@ -287,9 +294,16 @@ class ASGIAdapter:
                 response = result
         return response
 
-    async def _receive_body(self, environ: dict[str, Any], receive: Receive) -> bytes:
-        """The whole request body, refused (413) beyond ``MAX_CONTENT_LENGTH``."""
-        limit = self.app.config["MAX_CONTENT_LENGTH"]
+    async def _receive_body(
+        self, environ: dict[str, Any], receive: Receive
+    ) -> tuple[IO[bytes], int]:
+        """The whole request body and its size, refused (413) beyond ``MAX_CONTENT_LENGTH``.
+
+        A body larger than ``ASGI_BODY_SPOOL_SIZE`` is written to a temporary file (in the
+        thread pool, off the loop) instead of being held in memory.
+        """
+        config = self.app.config
+        limit = config["MAX_CONTENT_LENGTH"]
         try:
             declared: int | None = int(environ.get("CONTENT_LENGTH", ""))
         except ValueError:
@@ -298,24 +312,41 @@ class ASGIAdapter:
             raise RequestEntityTooLarge(
                 f"The request body is {declared} bytes; this server accepts at most {limit}."
             )
+        spool_size = config["ASGI_BODY_SPOOL_SIZE"]
         chunks: list[bytes] = []
         size = 0
-        while True:
-            message = await receive()
-            kind = message["type"]
-            if kind == "http.disconnect":
-                raise ClientDisconnected()
-            chunk = message.get("body", b"")
-            if chunk:
-                size += len(chunk)
-                if limit is not None and size > limit:
-                    raise RequestEntityTooLarge(
-                        f"The request body exceeds the {limit}-byte limit of this server."
-                    )
-                chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
+        spool: IO[bytes] | None = None
+        try:
+            while True:
+                message = await receive()
+                kind = message["type"]
+                if kind == "http.disconnect":
+                    raise ClientDisconnected()
+                chunk = message.get("body", b"")
+                if chunk:
+                    size += len(chunk)
+                    if limit is not None and size > limit:
+                        raise RequestEntityTooLarge(
+                            f"The request body exceeds the {limit}-byte limit of this server."
+                        )
+                    chunks.append(chunk)
+                    if spool is not None or (spool_size is not None and size > spool_size):
+                        if spool is None:
+                            # Closed by the caller once the request is done (or below).
+                            spool = tempfile.TemporaryFile(prefix="tray-body-")  # noqa: SIM115
+                        loop = asyncio.get_running_loop()
+                        await loop.run_in_executor(self.executor, spool.writelines, chunks)
+                        chunks = []
+                if not message.get("more_body", False):
+                    break
+        except BaseException:
+            if spool is not None:
+                spool.close()
+            raise
+        if spool is None:
+            return io.BytesIO(b"".join(chunks)), size
+        spool.seek(0)
+        return spool, size
 
     def _runs_inline(self) -> bool:
         """Whether this request's view was declared non-blocking (``sync_to_thread=False``)."""

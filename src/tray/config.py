@@ -33,6 +33,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # for views that never block). A route's sync_to_thread= option overrides it.
     "SYNC_TO_THREAD": True,
     "ASGI_THREAD_POOL_SIZE": 40,
+    # Under ASGI, request bodies larger than this go to a temporary file (None: keep in memory).
+    "ASGI_BODY_SPOOL_SIZE": 1024 * 1024,
 }
 
 _MISSING_FILE_ERRNOS = (errno.ENOENT, errno.EISDIR, errno.ENOTDIR)
