@@ -90,56 +90,57 @@ class Response:
         content_type: str | None = None,
         direct_passthrough: bool = False,
     ) -> None:
-        if type(status) is int and status in STATUS_LINES:
-            # PERF: a plain known int status is one dict lookup
-            self._status_code: int = status
-            self._status: str = STATUS_LINES[status]
-        elif status is None:
-            defaults = _class_defaults.get(type(self)) or _compute_class_defaults(type(self))
-            self._status_code = defaults[0]
-            self._status = defaults[1]
+        cls = type(self)
+        # PERF: the class's status line, content type and charset are worked out once.
+        defaults = _class_defaults.get(cls) or _compute_class_defaults(cls)
+        if status is None:
+            self._status_code: int = defaults[0]
+            self._status: str = defaults[1]
         else:
-            self._status_code, self._status = parse_status(status)
+            line = STATUS_LINES.get(status) if type(status) is int else None
+            if line is not None:
+                self._status_code = status  # type: ignore[assignment]
+                self._status = line
+            else:
+                self._status_code, self._status = parse_status(status)
         self._headers: Headers | None = None
         self._on_close: list[Callable[[], Any]] | None = None
         self.direct_passthrough = direct_passthrough
-        if content_type is None and mimetype is not None:
-            if self.charset == "utf-8":
+        if content_type is not None:
+            content_type = check_header_value("Content-Type", content_type)
+        elif mimetype is not None:
+            if defaults[3]:
                 # PERF: the content type of each mimetype is worked out once.
                 content_type = UTF8_CONTENT_TYPES.get(mimetype)
                 if content_type is None:
                     content_type = utf8_content_type(mimetype)  # checked there
             else:
                 content_type = get_content_type(mimetype, self.charset)
-        elif content_type is not None:
-            content_type = check_header_value("Content-Type", content_type)
         if headers:
             view = headers if isinstance(headers, Headers) else Headers(headers)
             hlist = list(view.to_wsgi_list())
             if content_type is not None:
                 Headers._trusted(hlist).set("Content-Type", content_type)
-            elif not _has(hlist, "content-type"):
-                default = _default_content_type_of(type(self))
-                if default is not None:
-                    hlist.append(("Content-Type", default))
+            elif not _has(hlist, "content-type") and defaults[2] is not None:
+                hlist.append(("Content-Type", defaults[2]))
         else:
             if content_type is None:
-                content_type = _default_content_type_of(type(self))
+                content_type = defaults[2]
             # PERF: the common case is a one-item header list built without any checks.
             hlist = [] if content_type is None else [("Content-Type", content_type)]
         self._hlist = hlist
-        if response is None:
-            self.response: Iterable[Any] = []
-        elif (
-            (type(response) is str or type(response) is bytes)
-            and not headers
-            and type(self).set_data is _SET_DATA
-        ):
+        kind = type(response)
+        if (kind is str or kind is bytes) and not headers and cls.set_data is _SET_DATA:
             # PERF: a fresh header list has no Content-Length to replace: append it.
-            body = response.encode(self.charset) if type(response) is str else response
-            self.response = [body]
+            if kind is str:
+                body = response.encode() if defaults[3] else response.encode(self.charset)  # type: ignore[union-attr]
+            else:
+                body = response
+            self.response: Iterable[Any] = [body]
             if self.automatically_set_content_length:
                 hlist.append(("Content-Length", str(len(body))))
+        elif response is None:
+            self.response = []
         elif isinstance(response, (str, bytes, bytearray)):
             self.set_data(response)
         else:
@@ -521,14 +522,15 @@ def _set(hlist: list[tuple[str, str]], name: str, value: str) -> None:
 # Response subclass and cached, so constructing a response does no string work.
 
 # (status code, status line, content type) of each Response class, computed on first use.
-_class_defaults: dict[type[Response], tuple[int, str, str | None]] = {}
+_class_defaults: dict[type[Response], tuple[int, str, str | None, bool]] = {}
 
 
-def _compute_class_defaults(cls: type[Response]) -> tuple[int, str, str | None]:
+def _compute_class_defaults(cls: type[Response]) -> tuple[int, str, str | None, bool]:
+    """(status code, status line, content type, whether the charset is UTF-8) of ``cls``."""
     code, line = parse_status(cls.default_status)
     mimetype = cls.default_mimetype
     content_type = None if mimetype is None else get_content_type(mimetype, cls.charset)
-    value = _class_defaults[cls] = (code, line, content_type)
+    value = _class_defaults[cls] = (code, line, content_type, cls.charset == "utf-8")
     return value
 
 
