@@ -7,12 +7,13 @@ import inspect
 import io
 import logging
 from collections.abc import AsyncIterator, Iterator
+from types import GeneratorType
 from typing import Any
 
 import pytest
 
 from tray import Response, Tray
-from tray.wsgi import ClosingBody, GeneratorBody
+from tray.wsgi import ClosingBody, encoded_body
 
 STREAM_ERROR = "Error while streaming the response; connection cut"
 
@@ -75,7 +76,7 @@ def test_generator_error_mid_stream_propagates_and_is_logged(app, server, caplog
 
     caplog.set_level(logging.ERROR, logger=app.name)
     body = server.call("/")
-    assert type(body) is GeneratorBody
+    assert type(body) is GeneratorType  # the plain-generator fast path
     assert server.status == "200 OK"
     assert server.headers == [("Content-Type", "text/html; charset=utf-8")]
     chunks: list[bytes] = []
@@ -119,6 +120,28 @@ def test_generator_finally_runs_once_when_the_server_stops_early(app, server) ->
     assert events == ["yield 0", "finally"]
     body.close()
     assert events == ["yield 0", "finally"]
+
+
+def test_a_stream_the_server_closes_unread_never_starts(app, server) -> None:  # type: ignore[no-untyped-def]
+    events: list[str] = []
+
+    @app.route("/")
+    def index():  # type: ignore[no-untyped-def]
+        def generate() -> Iterator[str]:
+            try:
+                events.append("started")
+                yield "never read"
+            finally:
+                events.append("finally")
+
+        return generate()
+
+    body = server.call("/")
+    assert type(body) is GeneratorType
+    body.close()
+    body.close()
+    assert events == []  # like closing the view's own generator before it started
+    assert list(body) == []
 
 
 def test_error_mid_stream_with_on_close_callback(app, server, caplog) -> None:  # type: ignore[no-untyped-def]
@@ -217,13 +240,13 @@ def test_closing_body_without_app_reraises_without_logging(caplog) -> None:  # t
     assert caplog.records == []
 
 
-def test_generator_body_without_app_reraises_without_logging(caplog) -> None:  # type: ignore[no-untyped-def]
+def test_encoded_body_without_app_reraises_without_logging(caplog) -> None:  # type: ignore[no-untyped-def]
     def generate() -> Iterator[Any]:
         yield bytearray(b"ok")
         raise ValueError("nobody listening")
 
     caplog.set_level(logging.DEBUG)
-    body = GeneratorBody(generate(), None)
+    body = encoded_body(generate(), None)
     iterator = iter(body)
     assert next(iterator) == b"ok"
     with pytest.raises(ValueError, match=r"^nobody listening$"):

@@ -5,7 +5,7 @@ It is the only place that knows about ``start_response`` and the ``close()`` con
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from types import GeneratorType
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .response import Response
     from .types import StartResponse
 
-__all__ = ["ClosingBody", "GeneratorBody", "write_wsgi"]
+__all__ = ["ClosingBody", "encoded_body", "write_wsgi"]
 
 
 class ClosingBody:
@@ -41,7 +41,7 @@ class ClosingBody:
         # PERF: a plain generator is known sync without a (failing) attribute lookup.
         if type(chunks) is not GeneratorType and hasattr(chunks, "__aiter__"):
             chunks = _iterate_async(chunks)
-        return _encoded(chunks, self._app)
+        return encoded_body(chunks, self._app)
 
     def close(self) -> None:
         response, self._response = self._response, None
@@ -56,28 +56,13 @@ class ClosingBody:
             response.close()
 
 
-class GeneratorBody:
-    """The plain-generator case of ``ClosingBody``: nothing but the generator to close.
+def encoded_body(chunks: Iterable[Any], app: Tray | None) -> Iterator[bytes]:
+    """The chunks as bytes; an error mid-stream is logged, then re-raised to cut the stream.
 
-    PERF: a Flask-style streamed view returns a generator and registers no on-close callback;
-    this skips the response object entirely on the way out.
+    For a plain generator this is the body the server gets (PERF: one generator, whose
+    ``close()`` is C, instead of a wrapper object): closing it mid-stream closes the view's
+    generator, whose ``finally`` runs once; a generator never started has nothing to close.
     """
-
-    __slots__ = ("_app", "_gen")
-
-    def __init__(self, gen: Generator[Any, None, None], app: Tray | None) -> None:
-        self._gen = gen
-        self._app = app
-
-    def __iter__(self) -> Iterator[bytes]:
-        return _encoded(self._gen, self._app)
-
-    def close(self) -> None:
-        self._gen.close()
-
-
-def _encoded(chunks: Iterable[Any], app: Tray | None) -> Iterator[bytes]:
-    """The chunks as bytes; an error mid-stream is logged, then re-raised to cut the stream."""
     try:
         for chunk in chunks:
             # PERF: the two common chunk types are handled inline.
@@ -91,6 +76,9 @@ def _encoded(chunks: Iterable[Any], app: Tray | None) -> Iterator[bytes]:
         if app is not None:
             app.logger.exception("Error while streaming the response; connection cut")
         raise
+    finally:
+        if type(chunks) is GeneratorType:
+            chunks.close()
 
 
 def _iterate_async(chunks: Any) -> Iterator[Any]:
@@ -137,9 +125,10 @@ def write_wsgi(
         and method != "HEAD"
         and response._on_close is None
     ):
-        # PERF: a streamed generator body needs no Content-Length work and no response close.
+        # PERF: a streamed generator body needs no Content-Length work and no response close;
+        # the encoding generator is the body.
         start_response(response._status, response._hlist)
-        return GeneratorBody(body, app)
+        return encoded_body(body, app)
     start_response(response._status, response.wire_headers())
     if method == "HEAD" or not response.body_allowed(method):
         ClosingBody(response, body).close()
