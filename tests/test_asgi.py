@@ -235,6 +235,25 @@ def test_a_spooled_body_cut_short_is_closed(app: Tray, spooled: list[Any]) -> No
     assert all(file.closed for file in spooled)
 
 
+def test_a_stream_with_context_reads_a_spooled_body_then_closes_it(
+    app: Tray, spooled: list[Any]
+) -> None:
+    app.config["ASGI_BODY_SPOOL_SIZE"] = 4
+
+    @app.post("/")
+    def index() -> Response:
+        @stream_with_context
+        def generate() -> Iterator[bytes]:
+            yield b"got "
+            yield request.get_data()  # read while streaming, after the view returned
+
+        return Response(generate())
+
+    driver = _chunked_post(app, [b"tomato", b" soup"])
+    assert driver.body() == b"got tomato soup"
+    assert len(spooled) == 1 and spooled[0].closed
+
+
 def test_spooling_can_be_turned_off(app: Tray, spooled: list[Any]) -> None:
     app.config["ASGI_BODY_SPOOL_SIZE"] = None
 

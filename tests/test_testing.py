@@ -591,6 +591,18 @@ def test_with_client_keeps_last_request_context(app, client):  # type: ignore[no
         request.path  # noqa: B018
 
 
+def test_with_client_the_kept_request_can_still_read_its_body(app, client):  # type: ignore[no-untyped-def]
+    app.config["ASGI_BODY_SPOOL_SIZE"] = 4  # a spooled body too, under ASGI
+
+    @app.post("/order")
+    def order():  # type: ignore[no-untyped-def]
+        return "noted"  # the body is left unread
+
+    with client:
+        assert client.post("/order", data=b"two soups").text == "noted"
+        assert request.get_data() == b"two soups"
+
+
 def test_without_with_block_context_ends_at_once(app, client):  # type: ignore[no-untyped-def]
     torn_down = []
 

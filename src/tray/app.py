@@ -469,7 +469,7 @@ class Tray:
         # PERF: requests with no teardown callbacks and no files skip all of this.
         if not (self.teardown_request_funcs or self.teardown_appcontext_funcs):
             request = ctx.request
-            if request is not None and request._files:
+            if request is not None:
                 request.close()
             return
         if self.teardown_request_funcs:
@@ -479,7 +479,7 @@ class Tray:
             for func in reversed(self.teardown_appcontext_funcs):
                 run_to_value(func(error))
         request = ctx.request
-        if request is not None and request._files:
+        if request is not None:
             request.close()
 
     async def _teardown_async(self, ctx: RequestContext, error: BaseException | None) -> None:
@@ -492,7 +492,7 @@ class Tray:
             if rv.__class__ is CoroutineType:
                 await rv
         request = ctx.request
-        if request is not None and request._files:
+        if request is not None:
             request.close()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:

@@ -87,6 +87,9 @@ class ASGIAdapter:
                 body_error = too_large
                 body_file = io.BytesIO()
             environ["wsgi.input"] = body_file
+            if type(body_file) is not io.BytesIO:
+                # A context kept past this call closes it when it ends (Request.close).
+                environ["tray.spooled_body"] = body_file
             if size:
                 environ["CONTENT_LENGTH"] = str(size)
             else:
@@ -144,6 +147,7 @@ class ASGIAdapter:
                 await _close_body(response)  # idempotent: a finished stream is closed already
                 raise
         finally:
+            preserve = None
             try:
                 extras = scope.get("tray.environ_extras")
                 preserve = extras.get("tray.preserve_context") if extras else None
@@ -155,9 +159,9 @@ class ASGIAdapter:
                     await app._teardown_async(ctx, error)
             finally:
                 _cv_ctx.reset(token)
-                # A spooled body's file is closed here; one a kept context (a streamed
-                # stream_with_context body) may still read is closed when it is released.
-                if body_file is not None and not deferred:
+                # The body is closed here unless a kept context (a stream_with_context body,
+                # the test client's 'with client:') may still read it: it closes it itself.
+                if body_file is not None and not deferred and preserve is None:
                     body_file.close()
 
     handle_http = __call__

@@ -617,11 +617,15 @@ class Request:
         raise BadRequest(f"Failed to decode JSON object: {error}")
 
     def close(self) -> None:
-        """Close every uploaded file, including each of a key sent more than once."""
+        """Close every uploaded file, including each of a key sent more than once, and the
+        body file the ASGI adapter spooled a large body to (a WSGI server owns its input)."""
         files = self._files
         if files:
             for _name, storage in files.items(multi=True):
                 storage.close()
+        spooled = self._environ.get("tray.spooled_body") if self._environ is not None else None
+        if spooled is not None:
+            spooled.close()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.url!r} [{self.method}]>"
