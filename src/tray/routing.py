@@ -680,11 +680,8 @@ class Map:
             if rule._allows(method):
                 return rule, values
             allowed.update(rule.methods or ())
-        if slashed is not None:
-            # Static rules of "path/" are not among the candidates of "path".
-            for rule in self._static_rules.get(slashed, ()):
-                if _redirects_to_slash(rule) and rule._allows(method):
-                    raise self._redirect(path, query_string)
+        # (A static rule of "path/" is not among these candidates: its redirect marker in the
+        # static table already answered every method it takes.)
         if allowed:
             raise MethodNotAllowed(valid_methods=sorted(allowed))
         raise NotFound()
