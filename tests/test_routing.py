@@ -1006,3 +1006,26 @@ def test_slash_redirects_in_both_forms_of_the_combined_regex(siblings: int) -> N
     assert m.match("/shop/12/", "GET")[0].endpoint == "item"
     if siblings:
         assert m.match("/shop/3/part9", "GET") == (m._rules[9], {"id": 3})
+
+
+def test_a_slash_redirect_ranks_after_a_rule_for_the_path_itself() -> None:
+    """The redirect of "/docs/<path:p>/" ranks where "/docs/<path:p>" would, after it."""
+    m = Map()
+    m.add(Rule("/docs/<path:p>", endpoint="file"))
+    m.add(Rule("/docs/<path:p>/", endpoint="folder"))
+    assert m.match("/docs/a/b", "GET") == (m._rules[0], {"p": "a/b"})
+    assert m.match("/docs/a/b/", "GET") == (m._rules[1], {"p": "a/b"})
+    only_folders = Map([Rule("/docs/<path:p>/", endpoint="folder")])
+    with pytest.raises(RequestRedirect) as info:
+        only_folders.match("/docs/a/b", "GET")
+    assert info.value.new_url == "/docs/a/b/"
+
+
+def test_a_non_strict_rule_answers_its_slashless_path_at_the_same_rank_as_a_redirect() -> None:
+    m = Map()
+    m.add(Rule("/<any(a, b):x>/", endpoint="loose", strict_slashes=False))
+    m.add(Rule("/<x>/", endpoint="strict", methods={"POST"}))
+    # Werkzeug: the non-strict rule's own slashless match comes before the other's redirect.
+    assert m.match("/b", "POST") == (m._rules[0], {"x": "b"})
+    with pytest.raises(RequestRedirect):
+        m.match("/c", "POST")

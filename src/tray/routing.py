@@ -14,7 +14,7 @@ import difflib
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote, quote_plus
 
 from .converters import (
@@ -53,6 +53,8 @@ __all__ = [
 
 # Characters left unescaped in query keys/values (spaces become "+").
 _QUERY_SAFE = "!$'()*,/:;?@"
+
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- exceptions
@@ -301,7 +303,15 @@ class Rule:
         self._build_vars = build_vars
         # Values that never go to the query string: the rule's variables and defaults.
         self._not_query = frozenset(self.arguments) | frozenset(self.defaults or ())
-        self._sort_key = self._weights()
+        self._sort_key = self._weights(self._parts)
+        # Where this rule's slash redirect ranks: where a rule without the final "/" would.
+        self._slashless_sort_key = self._sort_key
+        if self.rule.endswith("/") and self.rule != "/":
+            last = self._parts[-1]
+            assert isinstance(last, str)
+            self._slashless_sort_key = self._weights(
+                [*self._parts[:-1], last[:-1]] if last != "/" else self._parts[:-1]
+            )
         head = self._parts[0]
         assert isinstance(head, str)
         self._first_segment: str | None = (
@@ -315,7 +325,7 @@ class Rule:
             return pattern
         return (pattern[:-1] if self.rule.endswith("/") else pattern) + "/?"
 
-    def _weights(self) -> tuple[tuple[Any, ...], ...]:
+    def _weights(self, parts: list[Any]) -> tuple[tuple[Any, ...], ...]:
         """Sort key per path segment: static segments first, then more static text, more
         variables, lighter converters. Comparing these tuples reproduces a segment trie's order.
         """
@@ -335,7 +345,7 @@ class Rule:
                 segments.append((0,))
             static_len, weights = 0, []
 
-        for part in self._parts:
+        for part in parts:
             if isinstance(part, tuple):
                 conv = self._converters[part[0]]
                 weights.append(conv.weight)
@@ -433,9 +443,8 @@ def _combine(rules: list[Rule]) -> _Combined:
     one regex match plus one dict lookup. Small sets wrap each alternative in a group (whose
     index ``m.lastindex`` gives, as it closes last) and capture the variables directly.
 
-    A strict rule ending in "/" is followed by its slashless form, whose hits redirect: in
-    priority order, as Werkzeug's matcher raises its slash redirect before trying rules that
-    rank lower ("/users/5" redirects to "/users/<int:id>/" even with a "/<path:p>" catch-all).
+    A rule ending in "/" also gets a slashless form ranked where its path without the "/"
+    ranks (``_ranked_forms``): a redirect for a strict rule, a match for a non-strict one.
 
     PERF: large sets use capture-free alternatives ending in an empty marker "()" whose index is
     ``m.lastindex``; the group's own small regex then extracts the variables. Capturing in a big
@@ -444,18 +453,15 @@ def _combine(rules: list[Rule]) -> _Combined:
     members: dict[tuple[str, bool], list[Rule]] = {}
     for rule in rules:
         members.setdefault((rule.rule, bool(rule.strict_slashes)), []).append(rule)
-    forms: list[tuple[list[Rule], bool]] = []
-    for same in members.values():
-        forms.append((same, False))
-        if _redirects_to_slash(same[0]):
-            forms.append((same, True))
+    forms = _ranked_forms(list(members.values()), lambda same: same[0])
     capture = len(forms) <= _CAPTURE_LIMIT
     alternatives: list[str] = []
     groups: list[_Group | None] = [None]
-    for same, redirect in forms:
+    for same, form in forms:
         first = same[0]
-        # The slashless form drops the rule's final "/" (its pattern's last character).
-        pattern = first._regex.pattern[:-1] if redirect else first._regex.pattern
+        # The slashless forms drop the final "/" (strict) or "/?" (non-strict) of the pattern.
+        cut = 0 if form == _EXACT else 1 if form == _REDIRECT else 2
+        pattern = first._regex.pattern[: len(first._regex.pattern) - cut]
         if capture:
             offset = len(groups)  # index of this alternative's wrapping group
             slots = [(name, index + offset, fn) for name, index, fn in first._slots]
@@ -464,16 +470,41 @@ def _combine(rules: list[Rule]) -> _Combined:
             groups.append(group)
             groups.extend([None] * first._regex.groups)
         else:
-            fullmatch = re.compile(pattern).fullmatch if redirect else first._regex.fullmatch
-            plain = first._plain_pattern[:-1] if redirect else first._plain_pattern
+            fullmatch = re.compile(pattern).fullmatch if cut else first._regex.fullmatch
+            plain = first._plain_pattern[: len(first._plain_pattern) - cut]
             group = _Group({}, fullmatch, first._slots)
             # user converter regexes may hold their own groups: keep the indexes aligned
             groups.extend([None] * re.compile(plain).groups)
             alternatives.append(f"{plain}()")
             groups.append(group)
         for rule in same:
-            _add_hit(group.methods, rule, redirect)
+            _add_hit(group.methods, rule, form == _REDIRECT)
     return re.compile("|".join(alternatives)).fullmatch, groups
+
+
+# The forms a rule matches a path in (see _ranked_forms).
+_EXACT, _REDIRECT, _SLASHLESS = 0, 1, 2
+
+
+def _ranked_forms(items: list[T], rule_of: Callable[[T], Rule]) -> list[tuple[T, int]]:
+    """``items`` (in priority order) as the forms they match in, in priority order.
+
+    Every rule matches its own path (``_EXACT``). A rule ending in "/" also answers the path
+    without it — a strict one with a redirect (``_REDIRECT``), a non-strict one as a match
+    (``_SLASHLESS``) — ranked where that path ranks, after any rule of equal rank, as
+    Werkzeug's matcher tries them: "/users/<int:id>/" redirects "/users/5" before "/users/<name>"
+    matches it, while "/docs/<path:p>" still matches "/docs/a" before the redirect of
+    "/docs/<path:p>/".
+    """
+    keyed: list[tuple[tuple[Any, ...], int, int, T, int]] = []
+    for index, item in enumerate(items):
+        rule = rule_of(item)
+        keyed.append((rule._sort_key, 0, index, item, _EXACT))
+        if rule.rule.endswith("/") and rule.rule != "/":
+            form = _REDIRECT if rule.strict_slashes else _SLASHLESS
+            keyed.append((rule._slashless_sort_key, 1, index, item, form))
+    keyed.sort(key=lambda entry: entry[:3])
+    return [(item, form) for _, _, _, item, form in keyed]
 
 
 def _redirects_to_slash(rule: Rule) -> bool:
@@ -666,16 +697,15 @@ class Map:
         """
         allowed: set[str] = set()
         slashed = None if path.endswith("/") else path + "/"
-        for rule in self._candidates(path):
+        for rule, form in _ranked_forms(self._candidates(path), lambda rule: rule):
+            if form != _EXACT and slashed is None:
+                continue  # the slashless forms only answer paths without the final "/"
+            if form == _REDIRECT:
+                if rule._allows(method) and rule._match(slashed) is not None:  # type: ignore[arg-type]
+                    raise self._redirect(path, query_string)
+                continue
             values = rule._match(path)
             if values is None:
-                if (
-                    slashed is not None
-                    and _redirects_to_slash(rule)
-                    and rule._allows(method)
-                    and rule._match(slashed) is not None
-                ):
-                    raise self._redirect(path, query_string)
                 continue
             if rule._allows(method):
                 return rule, values
