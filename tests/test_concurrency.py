@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tray import concurrency
-from tray.concurrency import is_coroutine_function, run_sync, run_to_value
+from tray.concurrency import await_in_context, is_coroutine_function, run_sync, run_to_value
 
 IN_LOOP = (
     "An async view or hook was called synchronously from inside a running event loop;"
@@ -205,3 +205,46 @@ def test_is_coroutine_function_with_a_partial() -> None:
     assert is_coroutine_function(partial) is True
     assert is_coroutine_function(functools.partial(print, "x")) is False
     del concurrency._coroutine_functions[partial]
+
+
+def test_await_in_context_runs_every_step_in_the_given_context() -> None:
+    var: contextvars.ContextVar[str] = contextvars.ContextVar("var", default="task")
+    own = contextvars.copy_context()
+    own.run(var.set, "own")
+    seen: list[str] = []
+
+    async def steps() -> str:
+        seen.append(var.get())
+        var.set("changed inside")
+        await asyncio.sleep(0)  # suspended: the task runs with its own context meanwhile
+        seen.append(var.get())
+        return "done"
+
+    async def main() -> None:
+        assert await await_in_context(own, steps()) == "done"
+        assert var.get() == "task"  # the awaiting task's context is untouched
+
+    asyncio.run(main())
+    assert seen == ["own", "changed inside"]
+    assert own[var] == "changed inside"
+
+
+def test_await_in_context_passes_cancellation_in() -> None:
+    events: list[str] = []
+
+    async def slow() -> None:
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            events.append("cancelled inside")
+            raise
+
+    async def main() -> None:
+        task = asyncio.create_task(await_in_context(contextvars.copy_context(), slow()))
+        await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+    assert events == ["cancelled inside"]

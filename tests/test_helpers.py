@@ -11,8 +11,10 @@ from tray import (
     BuildError,
     HTTPException,
     Response,
+    Tray,
     abort,
     after_this_request,
+    current_app,
     has_app_context,
     has_request_context,
     jsonify,
@@ -714,6 +716,35 @@ def test_stream_with_context_keeps_request(app, client):  # type: ignore[no-unty
     assert rv.data == b"hello alex True"
     assert "Content-Length" not in rv.headers
     assert events == ["view returned", "generating", "generator closed", "teardown None"]
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_stream_with_context_keeps_an_app_context_pushed_across_a_yield(app, client, kind):  # type: ignore[no-untyped-def]
+    """As in Flask: what the generator pushes before a ``yield`` is current after it."""
+    kitchen = Tray("kitchen")
+
+    def steps():  # type: ignore[no-untyped-def]
+        yield f"{request.path};"
+        with kitchen.app_context():
+            yield f"{current_app.name};"
+            yield f"{current_app.name};"
+        yield f"{current_app.name}"
+
+    @app.route("/sync")
+    def sync_view():  # type: ignore[no-untyped-def]
+        return Response(stream_with_context(steps()))
+
+    @app.route("/async")
+    def async_view():  # type: ignore[no-untyped-def]
+        async def agen():  # type: ignore[no-untyped-def]
+            for step in steps():
+                yield step
+
+        return Response(stream_with_context(agen()))
+
+    rv = client.get(f"/{kind}")
+    assert rv.status_code == 200
+    assert rv.text == f"/{kind};kitchen;kitchen;{app.name}"
 
 
 def test_stream_with_context_as_decorator(app, client):  # type: ignore[no-untyped-def]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import threading
-from collections.abc import Callable, Coroutine
+import types
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from types import CoroutineType
 from typing import Any, TypeVar
 
@@ -90,3 +91,33 @@ def is_coroutine_function(func: Callable[..., Any]) -> bool:
         return result
     except TypeError:  # unhashable callable
         return asyncio.iscoroutinefunction(func)
+
+
+@types.coroutine
+def await_in_context(
+    context: contextvars.Context, awaitable: Awaitable[T]
+) -> Generator[Any, Any, T]:
+    """Await ``awaitable`` with each of its steps run in ``context``, not the awaiting task's.
+
+    An async generator driven step by step (``stream_with_context``) keeps one context across
+    its yields this way, whichever task or event loop awaits each step.
+    """
+    steps: Any = awaitable.__await__()
+    to_send: Any = None
+    to_throw: BaseException | None = None
+    while True:
+        try:
+            if to_throw is None:
+                yielded = context.run(steps.send, to_send)
+            else:
+                yielded = context.run(steps.throw, to_throw)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        to_throw = None
+        try:
+            to_send = yield yielded
+        except GeneratorExit:
+            context.run(steps.close)
+            raise
+        except BaseException as error:  # cancellation, or an error thrown in by the awaiter
+            to_throw, to_send = error, None

@@ -6,11 +6,13 @@ is honoured, exactly as in Flask.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from functools import wraps
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
 
 from .app import Tray, make_redirect
+from .concurrency import await_in_context
 from .ctx import RequestContext
 from .exceptions import abort as _abort
 from .globals import _cv_ctx, current_app_or_none
@@ -105,96 +107,89 @@ def abort(code: int | Response, *args: Any, **kwargs: Any) -> NoReturn:
 
 
 class _ContextStream:
-    """Iterates a generator with the request context it was created in pushed around each
-    step; closing it closes the generator and then ends the request context."""
+    """Iterates a generator in a context of its own in which the request context is current;
+    closing it closes the generator and then ends the request context.
 
-    __slots__ = ("_ctx", "_gen")
+    The generator keeps that context across its yields, as a Flask generator keeps its
+    thread's: an app context it pushes before a ``yield`` is still current after it.
+    """
+
+    __slots__ = ("_context", "_ctx", "_gen")
 
     def __init__(self, ctx: RequestContext, gen: Iterator[Any]) -> None:
         self._ctx: RequestContext | None = ctx
         self._gen = gen
+        self._context = _context_with(ctx)
 
     def __iter__(self) -> _ContextStream:
         return self
 
     def __next__(self) -> Any:
-        ctx = self._ctx
-        if ctx is None:
+        if self._ctx is None:
             raise StopIteration
-        token = _cv_ctx.set(ctx)
-        try:
-            return next(self._gen)
-        finally:
-            _cv_ctx.reset(token)
+        return self._context.run(next, self._gen)
+
+    def _close_generator(self) -> None:
+        close = getattr(self._gen, "close", None)
+        if close is not None:
+            self._context.run(close)
 
     def close(self) -> None:
         ctx, self._ctx = self._ctx, None
         if ctx is None:
             return
-        token = _cv_ctx.set(ctx)
         try:
-            close = getattr(self._gen, "close", None)
-            if close is not None:
-                close()
+            self._close_generator()
         finally:
-            try:
-                ctx.app._teardown(ctx, None)
-            finally:
-                _cv_ctx.reset(token)
+            self._context.run(ctx.app._teardown, ctx, None)
 
     async def aclose(self) -> None:
         """``close()`` for the event loop: async teardown callbacks are awaited there."""
         ctx, self._ctx = self._ctx, None
         if ctx is None:
             return
-        token = _cv_ctx.set(ctx)
         try:
-            close = getattr(self._gen, "close", None)
-            if close is not None:
-                close()
+            self._close_generator()
         finally:
-            try:
-                await ctx.app._teardown_async(ctx, None)
-            finally:
-                _cv_ctx.reset(token)
+            await await_in_context(self._context, ctx.app._teardown_async(ctx, None))
 
 
 class _AsyncContextStream:
-    """``_ContextStream`` for async generators; ``aclose()`` ends the request context."""
+    """``_ContextStream`` for async generators (each step awaited in the stream's context);
+    ``aclose()`` ends the request context."""
 
-    __slots__ = ("_ctx", "_gen")
+    __slots__ = ("_context", "_ctx", "_gen")
 
     def __init__(self, ctx: RequestContext, gen: AsyncIterator[Any]) -> None:
         self._ctx: RequestContext | None = ctx
         self._gen = gen
+        self._context = _context_with(ctx)
 
     def __aiter__(self) -> _AsyncContextStream:
         return self
 
     async def __anext__(self) -> Any:
-        ctx = self._ctx
-        if ctx is None:
+        if self._ctx is None:
             raise StopAsyncIteration
-        token = _cv_ctx.set(ctx)
-        try:
-            return await self._gen.__anext__()
-        finally:
-            _cv_ctx.reset(token)
+        return await await_in_context(self._context, self._gen.__anext__())
 
     async def aclose(self) -> None:
         ctx, self._ctx = self._ctx, None
         if ctx is None:
             return
-        token = _cv_ctx.set(ctx)
         try:
             aclose = getattr(self._gen, "aclose", None)
             if aclose is not None:
-                await aclose()
+                await await_in_context(self._context, aclose())
         finally:
-            try:
-                await ctx.app._teardown_async(ctx, None)
-            finally:
-                _cv_ctx.reset(token)
+            await await_in_context(self._context, ctx.app._teardown_async(ctx, None))
+
+
+def _context_with(ctx: RequestContext) -> contextvars.Context:
+    """A copy of the current context in which ``ctx`` is the current one."""
+    context = contextvars.copy_context()
+    context.run(_cv_ctx.set, ctx)
+    return context
 
 
 @overload
