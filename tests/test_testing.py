@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from tray import Flask, g, make_response, redirect, request, url_for
+from tray import Flask, g, has_request_context, make_response, redirect, request, url_for
 
 pytestmark = pytest.mark.both_protocols
 
@@ -601,6 +601,23 @@ def test_with_client_the_kept_request_can_still_read_its_body(app, client):  # t
     with client:
         assert client.post("/order", data=b"two soups").text == "noted"
         assert request.get_data() == b"two soups"
+
+
+def test_with_client_around_an_app_context_keeps_the_request(app, client):  # type: ignore[no-untyped-def]
+    """A fixture's 'with client:' around a test's 'with app.app_context():', as in Flask."""
+
+    @app.route("/menu")
+    def menu():  # type: ignore[no-untyped-def]
+        g.dish = "soup"
+        return "menu"
+
+    with client:
+        with app.app_context():
+            assert client.get("/menu").text == "menu"
+            assert request.path == "/menu"
+        assert request.path == "/menu"  # the kept request outlives the app context
+        assert g.dish == "soup"
+    assert not has_request_context()
 
 
 def test_without_with_block_context_ends_at_once(app, client):  # type: ignore[no-untyped-def]

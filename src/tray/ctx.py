@@ -99,8 +99,31 @@ class AppContext:
                 self.app.do_teardown_appcontext(exc)
         finally:
             current = _cv_ctx.get(None)
-            _cv_ctx.reset(token)
-        _check_popped(self, current)
+            handed_over = current is not self and self._hand_over(current, token)
+            if not handed_over:
+                _cv_ctx.reset(token)
+        if not handed_over:
+            _check_popped(self, current)
+
+    def _hand_over(self, current: AppContext | None, token: Token[AppContext]) -> bool:
+        """Let a request context of this app pushed right on this one outlive it.
+
+        The test client's kept context under ``with app.app_context():`` is one: Flask keeps
+        request and app contexts apart, so it stays current there. Here it takes this context's
+        place, and its own pop restores what was current before this one.
+        """
+        if (
+            self._tokens
+            or not isinstance(current, RequestContext)
+            or current.app is not self.app
+            or not current._tokens
+            or current._tokens[0].old_value is not self
+        ):
+            return False
+        if current._parent is self:
+            current._parent = None
+        current._tokens[0] = token
+        return True
 
     def __enter__(self) -> AppContext:
         self.push()
