@@ -321,12 +321,16 @@ def test_nested_contexts_switch_what_the_proxies_see(app: Tray) -> None:
         assert g.who == "outer"
 
 
-def test_popping_contexts_out_of_order_is_a_loud_error(app: Tray) -> None:
-    """As in Flask: popping a context that is not the innermost one raises."""
+@pytest.mark.parametrize("kind", ["app", "request"])
+def test_popping_contexts_out_of_order_is_a_loud_error(app: Tray, kind: str) -> None:
+    """As in Flask: popping a context that is not the innermost of its kind raises."""
+    other = Tray("other")
 
     def misuse() -> object:
-        outer = app.app_context()
-        inner = app.test_request_context("/menu")
+        if kind == "app":
+            outer, inner = app.app_context(), other.app_context()
+        else:
+            outer, inner = app.test_request_context("/a"), app.test_request_context("/b")
         outer.push()
         inner.push()
         with pytest.raises(AssertionError) as info:
