@@ -254,6 +254,93 @@ def test_a_stream_with_context_reads_a_spooled_body_then_closes_it(
     assert len(spooled) == 1 and spooled[0].closed
 
 
+def test_spooling_needs_no_thread_of_the_view_pool(app: Tray, spooled: list[Any]) -> None:
+    """Streams may hold every pool thread; an upload to an async view must still get in."""
+    app.config["ASGI_THREAD_POOL_SIZE"] = 1
+    app.config["ASGI_BODY_SPOOL_SIZE"] = 4
+
+    @app.post("/")
+    async def index() -> bytes:
+        return request.get_data()
+
+    release = threading.Event()
+    app.asgi.executor.submit(release.wait)  # the only pool thread is busy
+    try:
+        assert _chunked_post(app, [b"abcdef", b"gh"]).body() == b"abcdefgh"
+    finally:
+        release.set()
+    assert len(spooled) == 1 and spooled[0].closed
+
+
+def test_a_cancelled_request_leaves_the_body_to_the_view_still_reading_it(
+    app: Tray, spooled: list[Any]
+) -> None:
+    app.config["ASGI_BODY_SPOOL_SIZE"] = 10
+    reading = threading.Event()
+    read: list[Any] = []
+
+    @app.post("/")
+    def slow() -> str:
+        reading.set()
+        time.sleep(0.1)  # the server cancels this request's task meanwhile
+        try:
+            read.append(len(request.stream.read()))
+        except ValueError as error:
+            read.append(error)
+        return "late"
+
+    async def go() -> None:
+        driver = Driver([{"type": "http.request", "body": b"x" * 1000, "more_body": False}])
+        sc = scope("POST", "/", [(b"content-length", b"1000")])
+        task = asyncio.ensure_future(app.asgi(sc, driver.receive, driver.send))
+        while not reading.is_set():
+            await asyncio.sleep(0.005)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(0.3)  # the view ends in its thread
+
+    asyncio.run(go())
+    assert read == [1000]
+    assert len(spooled) == 1 and spooled[0].closed  # closed once the view was done with it
+
+
+def test_a_failing_teardown_still_closes_a_spooled_body(app: Tray, spooled: list[Any]) -> None:
+    app.config["ASGI_BODY_SPOOL_SIZE"] = 4
+
+    @app.teardown_request
+    def boom(exc: BaseException | None) -> None:
+        raise RuntimeError("teardown failed")
+
+    @app.post("/")
+    def index() -> Response:
+        @stream_with_context
+        def generate() -> Iterator[bytes]:
+            yield request.get_data()
+
+        return Response(generate())
+
+    with pytest.raises(RuntimeError, match="teardown failed"):
+        _chunked_post(app, [b"tomato", b" soup"])
+    assert len(spooled) == 1 and spooled[0].closed
+
+
+def test_a_request_class_that_fails_still_closes_a_spooled_body(
+    app: Tray, spooled: list[Any]
+) -> None:
+    from tray import Request
+
+    class Picky(Request):
+        def __init__(self, environ: dict[str, Any]) -> None:
+            raise LookupError("no table for you")
+
+    app.request_class = Picky
+    app.config["ASGI_BODY_SPOOL_SIZE"] = 4
+    with pytest.raises(LookupError):
+        _chunked_post(app, [b"tomato", b" soup"])
+    assert len(spooled) == 1 and spooled[0].closed
+
+
 def test_spooling_can_be_turned_off(app: Tray, spooled: list[Any]) -> None:
     app.config["ASGI_BODY_SPOOL_SIZE"] = None
 

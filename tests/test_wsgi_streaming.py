@@ -144,6 +144,30 @@ def test_a_stream_the_server_closes_unread_never_starts(app, server) -> None:  #
     assert list(body) == []
 
 
+def test_a_generator_the_view_started_is_closed_even_unread(app, server) -> None:  # type: ignore[no-untyped-def]
+    events: list[str] = []
+    held: list[Any] = []
+
+    @app.route("/")
+    def index():  # type: ignore[no-untyped-def]
+        def generate() -> Iterator[str]:
+            try:
+                events.append("started")
+                yield "a"
+                yield "b"
+            finally:
+                events.append("finally")
+
+        gen = generate()
+        next(gen)  # primed by the view
+        held.append(gen)  # and referenced elsewhere
+        return Response(gen)
+
+    body = server.call("/")
+    body.close()  # a server or middleware closing without iterating
+    assert events == ["started", "finally"]
+
+
 def test_error_mid_stream_with_on_close_callback(app, server, caplog) -> None:  # type: ignore[no-untyped-def]
     events: list[str] = []
 

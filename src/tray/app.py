@@ -472,28 +472,32 @@ class Tray:
             if request is not None:
                 request.close()
             return
-        if self.teardown_request_funcs:
-            for func in reversed(self.teardown_request_funcs):
-                run_to_value(func(error))
-        if ctx._parent is None and self.teardown_appcontext_funcs:
-            for func in reversed(self.teardown_appcontext_funcs):
-                run_to_value(func(error))
-        request = ctx.request
-        if request is not None:
-            request.close()
+        try:
+            if self.teardown_request_funcs:
+                for func in reversed(self.teardown_request_funcs):
+                    run_to_value(func(error))
+            if ctx._parent is None and self.teardown_appcontext_funcs:
+                for func in reversed(self.teardown_appcontext_funcs):
+                    run_to_value(func(error))
+        finally:
+            request = ctx.request
+            if request is not None:
+                request.close()
 
     async def _teardown_async(self, ctx: RequestContext, error: BaseException | None) -> None:
         """``_teardown`` for the event loop: async callbacks are awaited, not run_sync'ed."""
         funcs = [*reversed(self.teardown_request_funcs)]
         if ctx._parent is None:
             funcs.extend(reversed(self.teardown_appcontext_funcs))
-        for func in funcs:
-            rv = func(error)
-            if rv.__class__ is CoroutineType:
-                await rv
-        request = ctx.request
-        if request is not None:
-            request.close()
+        try:
+            for func in funcs:
+                rv = func(error)
+                if rv.__class__ is CoroutineType:
+                    await rv
+        finally:
+            request = ctx.request
+            if request is not None:
+                request.close()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
         return self.wsgi_app(environ, start_response)

@@ -19,7 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from types import CoroutineType, GeneratorType
 from typing import IO, TYPE_CHECKING, Any
 
@@ -94,11 +94,17 @@ class ASGIAdapter:
                 environ["CONTENT_LENGTH"] = str(size)
             else:
                 environ.pop("CONTENT_LENGTH", None)
-            request = app.request_class(environ)
+            try:
+                request = app.request_class(environ)
+            except BaseException:
+                body_file.close()
+                raise
         ctx = RequestContext(app, request)
         token = _cv_ctx.set(ctx)
         error: BaseException | None = None
         deferred = False
+        # A pool job this task stopped waiting for (it was cancelled): it may still read the body.
+        abandoned: Future[Any] | None = None
         try:
             try:
                 if body_error is None:
@@ -109,6 +115,9 @@ class ASGIAdapter:
                 error = e
                 # Error handlers are user code (maybe async): run them off the loop.
                 response = await self.run_sync(app.handle_exception, e)
+            except asyncio.CancelledError as cancelled:
+                abandoned = getattr(cancelled, "tray_job", None)
+                raise
             deferred = ctx._streaming is not None and response.response is ctx._streaming
             try:
                 out = response.response
@@ -159,10 +168,14 @@ class ASGIAdapter:
                     await app._teardown_async(ctx, error)
             finally:
                 _cv_ctx.reset(token)
-                # The body is closed here unless a kept context (a stream_with_context body,
-                # the test client's 'with client:') may still read it: it closes it itself.
+                # The body is closed here unless something may still read it: a kept context
+                # (a stream_with_context body, the test client's 'with client:') closes it
+                # itself, and a view still running in the pool gets it closed when it ends.
                 if body_file is not None and not deferred and preserve is None:
-                    body_file.close()
+                    if abandoned is None:
+                        body_file.close()
+                    else:
+                        abandoned.add_done_callback(lambda _: body_file.close())
 
     handle_http = __call__
 
@@ -185,10 +198,19 @@ class ASGIAdapter:
         return executor
 
     async def run_sync(self, func: Callable[..., Any], *args: Any) -> Any:
-        """Run a blocking call in the pool, in a copy of the current context."""
+        """Run a blocking call in the pool, in a copy of the current context.
+
+        If the awaiting task is cancelled, the call runs on in its thread: the cancellation
+        carries its future (``tray_job``) for cleanups that must wait for it.
+        """
         loop = _remember_loop()
         ctx = contextvars.copy_context()
-        return await loop.run_in_executor(self.executor, ctx.run, func, *args)
+        job = self.executor.submit(ctx.run, func, *args)
+        try:
+            return await asyncio.wrap_future(job, loop=loop)
+        except asyncio.CancelledError as cancelled:
+            cancelled.tray_job = job  # type: ignore[attr-defined]
+            raise
 
     # -- lifespan ---------------------------------------------------------------------------
 
@@ -338,8 +360,9 @@ class ASGIAdapter:
                         if spool is None:
                             # Closed by the caller once the request is done (or below).
                             spool = tempfile.TemporaryFile(prefix="tray-body-")  # noqa: SIM115
+                        # The loop's default executor: the view pool may be full of streams.
                         loop = asyncio.get_running_loop()
-                        await loop.run_in_executor(self.executor, spool.writelines, chunks)
+                        await loop.run_in_executor(None, spool.writelines, chunks)
                         chunks = []
                 if not message.get("more_body", False):
                     break

@@ -119,6 +119,7 @@ def write_wsgi(
         return body
     if (
         type(body) is GeneratorType
+        and not body.gi_suspended  # a generator the view started needs closing even unread
         and code >= 200
         and code != 204
         and code != 304
