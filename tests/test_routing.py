@@ -1029,3 +1029,16 @@ def test_a_non_strict_rule_answers_its_slashless_path_at_the_same_rank_as_a_redi
     assert m.match("/b", "POST") == (m._rules[0], {"x": "b"})
     with pytest.raises(RequestRedirect):
         m.match("/c", "POST")
+
+
+def test_the_slash_redirect_of_a_path_rule_ranks_after_its_group() -> None:
+    """A rule with a path converter redirects only after the other rules of its group."""
+    m = Map()
+    m.add(Rule("/<int:x>/<path:y>/", endpoint="slash"))
+    m.add(Rule("/<path:x>/users", endpoint="users"))
+    assert m.match("/5/users", "GET") == (m._rules[1], {"x": "5"})
+    with pytest.raises(RequestRedirect):
+        m.match("/5/a/b", "GET")
+    docs = Map([Rule("/docs/<path:p>/", endpoint="folder"), Rule("/<path:q>", endpoint="any")])
+    with pytest.raises(RequestRedirect):  # as in Werkzeug: its own first segment's group first
+        docs.match("/docs/a/b", "GET")

@@ -304,14 +304,19 @@ class Rule:
         # Values that never go to the query string: the rule's variables and defaults.
         self._not_query = frozenset(self.arguments) | frozenset(self.defaults or ())
         self._sort_key = self._weights(self._parts)
-        # Where this rule's slash redirect ranks: where a rule without the final "/" would.
+        # Where this rule answers its path without the final "/": where a rule without it
+        # would rank. A slash-spanning converter (path) ranks differently from Werkzeug's
+        # anyway, so such a rule's form comes after every rule of its first segment's group.
         self._slashless_sort_key = self._sort_key
         if self.rule.endswith("/") and self.rule != "/":
             last = self._parts[-1]
             assert isinstance(last, str)
-            self._slashless_sort_key = self._weights(
-                [*self._parts[:-1], last[:-1]] if last != "/" else self._parts[:-1]
-            )
+            if any(not conv.part_isolating for conv in self._converters.values()):
+                self._slashless_sort_key = ((0,), (9,)) if self._sort_key[0] == (0,) else ((9,),)
+            else:
+                self._slashless_sort_key = self._weights(
+                    [*self._parts[:-1], last[:-1]] if last != "/" else self._parts[:-1]
+                )
         head = self._parts[0]
         assert isinstance(head, str)
         self._first_segment: str | None = (
