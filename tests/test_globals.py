@@ -349,6 +349,31 @@ def test_popping_contexts_out_of_order_is_a_loud_error(app: Tray, kind: str) -> 
     assert not current_app
 
 
+def test_an_app_context_popped_under_its_request_context_tears_down_once(app: Tray) -> None:
+    """The request context outlives it (as in Flask); the app teardown runs once, on its g."""
+    seen: list[tuple[str, str]] = []
+
+    @app.teardown_appcontext
+    def close(exc: BaseException | None) -> None:
+        seen.append(("appctx", g.get("db", "-")))
+
+    @app.teardown_request
+    def end(exc: BaseException | None) -> None:
+        seen.append(("request", request.path))
+
+    outer = app.app_context()
+    outer.push()
+    g.db = "outer-db"
+    inner = app.test_request_context("/menu")
+    inner.push()
+    outer.pop()
+    assert seen == [("appctx", "outer-db")]
+    assert request.path == "/menu"  # still current
+    inner.pop()
+    assert seen == [("appctx", "outer-db"), ("request", "/menu")]
+    assert not current_app
+
+
 def test_popping_contexts_in_order_is_quiet(app: Tray) -> None:
     outer = app.app_context()
     inner = app.test_request_context("/menu")

@@ -168,6 +168,28 @@ def test_a_generator_the_view_started_is_closed_even_unread(app, server) -> None
     assert events == ["started", "finally"]
 
 
+def test_stream_with_context_tears_down_outside_any_event_loop(app, server) -> None:  # type: ignore[no-untyped-def]
+    """A sync teardown may bridge to async code itself (asyncio.run), as under Flask."""
+    import asyncio
+
+    from tray import stream_with_context
+
+    seen: list[str] = []
+
+    @app.teardown_request
+    def teardown(exc):  # type: ignore[no-untyped-def]
+        seen.append(asyncio.run(asyncio.sleep(0, "bridged")))
+
+    @app.route("/")
+    def index():  # type: ignore[no-untyped-def]
+        return stream_with_context(iter(["a", "b"]))
+
+    body = server.call("/")
+    assert b"".join(body) == b"ab"
+    body.close()
+    assert seen == ["bridged"]
+
+
 def test_error_mid_stream_with_on_close_callback(app, server, caplog) -> None:  # type: ignore[no-untyped-def]
     events: list[str] = []
 

@@ -94,23 +94,36 @@ class AppContext:
         if not self._tokens:
             raise RuntimeError(f"Popped {self!r}, which was never pushed.")
         token = self._tokens.pop()
+        current = _cv_ctx.get(None)
+        successor = self._successor(current) if current is not self else None
         try:
             if not self._tokens:
-                self.app.do_teardown_appcontext(exc)
+                if successor is None:
+                    self.app.do_teardown_appcontext(exc)
+                else:
+                    # This context's teardown sees this context's ``g``, not the successor's.
+                    inner = _cv_ctx.set(self)
+                    try:
+                        self.app.do_teardown_appcontext(exc)
+                    finally:
+                        _cv_ctx.reset(inner)
         finally:
-            current = _cv_ctx.get(None)
-            handed_over = current is not self and self._hand_over(current, token)
-            if not handed_over:
+            if successor is None:
+                current = _cv_ctx.get(None)
                 _cv_ctx.reset(token)
-        if not handed_over:
+            else:
+                # It takes this context's place: its own last pop restores what was current
+                # before this one.
+                successor._tokens[0] = token
+        if successor is None:
             _check_popped(self, current)
 
-    def _hand_over(self, current: AppContext | None, token: Token[AppContext]) -> bool:
-        """Let a request context of this app pushed right on this one outlive it.
+    def _successor(self, current: AppContext | None) -> RequestContext | None:
+        """A request context of this app pushed right on this one, which outlives its pop.
 
         The test client's kept context under ``with app.app_context():`` is one: Flask keeps
-        request and app contexts apart, so it stays current there. Here it takes this context's
-        place, and its own pop restores what was current before this one.
+        request and app contexts apart, so it stays current there. (A request context pushed
+        on this one shares its ``g`` and leaves the app teardown to it, so that runs once.)
         """
         if (
             self._tokens
@@ -119,11 +132,8 @@ class AppContext:
             or not current._tokens
             or current._tokens[0].old_value is not self
         ):
-            return False
-        if current._parent is self:
-            current._parent = None
-        current._tokens[0] = token
-        return True
+            return None
+        return current
 
     def __enter__(self) -> AppContext:
         self.push()

@@ -48,7 +48,13 @@ class ClosingBody:
         if response is None:
             return
         body = response.response
-        aclose = None if type(body) is GeneratorType else getattr(body, "aclose", None)
+        # An async iterable is closed on this thread's loop; a sync one (a stream_with_context
+        # body has both) by response.close(), so its sync teardown runs outside any loop.
+        aclose = (
+            None
+            if type(body) is GeneratorType or hasattr(body, "__next__")
+            else getattr(body, "aclose", None)
+        )
         try:
             if aclose is not None:
                 run_sync(aclose())
