@@ -272,37 +272,69 @@ def test_spooling_needs_no_thread_of_the_view_pool(app: Tray, spooled: list[Any]
     assert len(spooled) == 1 and spooled[0].closed
 
 
-def test_a_cancelled_request_leaves_the_body_to_the_view_still_reading_it(
-    app: Tray, spooled: list[Any]
+@pytest.mark.parametrize("where", ["view", "error handler"])
+def test_a_cancelled_request_is_cleaned_up_after_the_pool_view_ends(
+    app: Tray, spooled: list[Any], where: str
 ) -> None:
+    """The server cancels the task while a sync view (or the 500 handler) runs in the pool:
+    the body stays readable, and teardown, on-close callbacks and the body's close follow it."""
     app.config["ASGI_BODY_SPOOL_SIZE"] = 10
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # the 500 handler answers, even when testing
     reading = threading.Event()
-    read: list[Any] = []
+    events: list[Any] = []
 
-    @app.post("/")
-    def slow() -> str:
+    def read_slowly() -> Response:
         reading.set()
-        time.sleep(0.1)  # the server cancels this request's task meanwhile
+        time.sleep(0.1)  # the task is cancelled meanwhile
         try:
-            read.append(len(request.stream.read()))
+            events.append(len(request.stream.read()))
         except ValueError as error:
-            read.append(error)
-        return "late"
+            events.append(error)
+        response = Response("late")
+        response.call_on_close(lambda: events.append("on close"))
+        return response
+
+    @app.teardown_request
+    def teardown(exc: BaseException | None) -> None:
+        events.append(f"teardown {request.path}")
+
+    @app.errorhandler(500)
+    def failed(error: Exception) -> Response:
+        return read_slowly()
+
+    @app.post("/view")
+    def view() -> Response:
+        return read_slowly()
+
+    @app.post("/error handler")
+    def broken() -> str:
+        raise KeyError("boom")
 
     async def go() -> None:
         driver = Driver([{"type": "http.request", "body": b"x" * 1000, "more_body": False}])
-        sc = scope("POST", "/", [(b"content-length", b"1000")])
+        sc = scope("POST", f"/{where}", [(b"content-length", b"1000")])
         task = asyncio.ensure_future(app.asgi(sc, driver.receive, driver.send))
-        while not reading.is_set():
+        for _ in range(500):
+            if reading.is_set() or task.done():
+                break
             await asyncio.sleep(0.005)
+        assert reading.is_set()
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        await asyncio.sleep(0.3)  # the view ends in its thread
+        assert events == []  # nothing ran under the view
+        for _ in range(100):
+            if len(events) == 3:
+                break
+            await asyncio.sleep(0.01)
 
-    asyncio.run(go())
-    assert read == [1000]
-    assert len(spooled) == 1 and spooled[0].closed  # closed once the view was done with it
+    logging.disable(logging.ERROR)  # the 500 is logged
+    try:
+        asyncio.run(go())
+    finally:
+        logging.disable(logging.NOTSET)
+    assert events == [1000, "on close", f"teardown /{where}"]
+    assert len(spooled) == 1 and spooled[0].closed
 
 
 def test_a_failing_teardown_still_closes_a_spooled_body(app: Tray, spooled: list[Any]) -> None:

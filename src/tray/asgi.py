@@ -28,12 +28,11 @@ from .ctx import RequestContext
 from .environ import environ_from_scope
 from .exceptions import HTTPException, RequestEntityTooLarge
 from .globals import _cv_ctx
-from .response import encode_chunk
+from .response import Response, encode_chunk
 
 if TYPE_CHECKING:
     from .app import Tray
     from .request import Request
-    from .response import Response
 
 __all__ = ["ASGIAdapter"]
 
@@ -107,14 +106,15 @@ class ASGIAdapter:
         abandoned: Future[Any] | None = None
         try:
             try:
-                if body_error is None:
-                    response = await self.dispatch(ctx, query)
-                else:
-                    response = await self.run_sync(app.respond_to_error, body_error)
-            except Exception as e:
-                error = e
-                # Error handlers are user code (maybe async): run them off the loop.
-                response = await self.run_sync(app.handle_exception, e)
+                try:
+                    if body_error is None:
+                        response = await self.dispatch(ctx, query)
+                    else:
+                        response = await self.run_sync(app.respond_to_error, body_error)
+                except Exception as e:
+                    error = e
+                    # Error handlers are user code (maybe async): run them off the loop.
+                    response = await self.run_sync(app.handle_exception, e)
             except asyncio.CancelledError as cancelled:
                 abandoned = getattr(cancelled, "tray_job", None)
                 raise
@@ -158,24 +158,27 @@ class ASGIAdapter:
         finally:
             preserve = None
             try:
-                extras = scope.get("tray.environ_extras")
-                preserve = extras.get("tray.preserve_context") if extras else None
-                if preserve is not None:
-                    preserve(ctx, deferred)
-                elif not deferred and (
-                    app.teardown_request_funcs or app.teardown_appcontext_funcs or request._files
-                ):
-                    await app._teardown_async(ctx, error)
+                if abandoned is not None:
+                    # The view runs on in its pool thread: what comes after it waits for it.
+                    self._after_abandoned(abandoned, ctx, body_file)
+                else:
+                    extras = scope.get("tray.environ_extras")
+                    preserve = extras.get("tray.preserve_context") if extras else None
+                    if preserve is not None:
+                        preserve(ctx, deferred)
+                    elif not deferred and (
+                        app.teardown_request_funcs
+                        or app.teardown_appcontext_funcs
+                        or request._files
+                    ):
+                        await app._teardown_async(ctx, error)
             finally:
                 _cv_ctx.reset(token)
                 # The body is closed here unless something may still read it: a kept context
                 # (a stream_with_context body, the test client's 'with client:') closes it
-                # itself, and a view still running in the pool gets it closed when it ends.
-                if body_file is not None and not deferred and preserve is None:
-                    if abandoned is None:
-                        body_file.close()
-                    else:
-                        abandoned.add_done_callback(lambda _: body_file.close())
+                # itself, and so does the end of a view still running in the pool.
+                if body_file is not None and abandoned is None and not deferred and not preserve:
+                    body_file.close()
 
     handle_http = __call__
 
@@ -196,6 +199,44 @@ class ASGIAdapter:
             workers = int(self.app.config.get("ASGI_THREAD_POOL_SIZE") or 40)
             executor = self._executor = ThreadPoolExecutor(workers, thread_name_prefix="tray-sync")
         return executor
+
+    def _after_abandoned(
+        self, job: Future[Any], ctx: RequestContext, body_file: IO[bytes] | None
+    ) -> None:
+        """Once a pool job whose request was cancelled ends: close what it returned (its
+        stream, its on-close callbacks), tear the request down, close the body.
+
+        This runs in the job's own thread when it ends, or in the pool if it already has (the
+        loop thread cannot run sync teardown callbacks that await).
+        """
+        app = self.app
+        loop_thread = threading.get_ident()
+
+        def finish() -> None:
+            token = _cv_ctx.set(ctx)
+            try:
+                failed = job.cancelled() or job.exception() is not None
+                result = None if failed else job.result()
+                response = result if isinstance(result, Response) else None
+                kept = response is not None and response.response is ctx._streaming
+                try:
+                    if response is not None:
+                        response.close()  # a stream_with_context body also tears down
+                finally:
+                    if not kept:
+                        app._teardown(ctx, None)
+            finally:
+                _cv_ctx.reset(token)
+                if body_file is not None:
+                    body_file.close()
+
+        def when_done(_: Future[Any]) -> None:
+            if threading.get_ident() == loop_thread:
+                self.executor.submit(contextvars.copy_context().run, finish)
+            else:
+                contextvars.copy_context().run(finish)
+
+        job.add_done_callback(when_done)
 
     async def run_sync(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run a blocking call in the pool, in a copy of the current context.
