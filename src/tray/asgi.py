@@ -232,9 +232,12 @@ class ASGIAdapter:
 
         def when_done(_: Future[Any]) -> None:
             if threading.get_ident() == loop_thread:
-                self.executor.submit(contextvars.copy_context().run, finish)
-            else:
-                contextvars.copy_context().run(finish)
+                try:
+                    self.executor.submit(contextvars.copy_context().run, finish)
+                    return
+                except RuntimeError:  # the pool is shut down (the server is stopping)
+                    pass
+            contextvars.copy_context().run(finish)
 
         job.add_done_callback(when_done)
 
