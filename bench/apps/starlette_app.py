@@ -8,7 +8,9 @@ absolute URL (fine for ``Location``); ``/dashboard`` wants a path, so it uses th
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
@@ -81,17 +83,23 @@ async def target(request: Request) -> Response:
     return HTMLResponse(f"Target {request.path_params['id']}")
 
 
-routes = [
-    Route("/hello", hello),
-    Route("/user", get_user),
-    Route("/cookie", give_cookie),
-    Route("/created", created),
-    Route("/old-page", old_page),
-    Route("/new-page", new_page, name="new_page"),
-    Route("/user/{username}", profile, name="profile"),
-    Route("/dashboard", dashboard),
-    Route("/stream", stream_data),
-    *(Route(f"/r{i}/{{id}}", numbered, name=f"r{i}") for i in range(SCALING_RULES)),
-    Route("/target/{id}", target),
-]
-app = Starlette(routes=routes)
+def build(views: Any) -> Starlette:
+    """The route table over ``views`` (this module, or ``starlette_sync_app``'s ``def`` twins)."""
+    return Starlette(
+        routes=[
+            Route("/hello", views.hello),
+            Route("/user", views.get_user),
+            Route("/cookie", views.give_cookie),
+            Route("/created", views.created),
+            Route("/old-page", views.old_page),
+            Route("/new-page", views.new_page, name="new_page"),
+            Route("/user/{username}", views.profile, name="profile"),
+            Route("/dashboard", views.dashboard),
+            Route("/stream", views.stream_data),
+            *(Route(f"/r{i}/{{id}}", views.numbered, name=f"r{i}") for i in range(SCALING_RULES)),
+            Route("/target/{id}", views.target),
+        ]
+    )
+
+
+app = build(sys.modules[__name__])

@@ -8,10 +8,10 @@ sync generator of ``/stream`` is iterated in the pool too, as Starlette does.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import (
     HTMLResponse,
@@ -21,9 +21,9 @@ from starlette.responses import (
     Response,
     StreamingResponse,
 )
-from starlette.routing import Route
 
-from bench.scenarios import SCALING_RULES, STREAM_CHUNKS, USER
+from bench.apps.starlette_app import build
+from bench.scenarios import STREAM_CHUNKS, USER
 
 
 def hello(request: Request) -> Response:
@@ -81,17 +81,4 @@ def target(request: Request) -> Response:
     return HTMLResponse(f"Target {request.path_params['id']}")
 
 
-routes = [
-    Route("/hello", hello),
-    Route("/user", get_user),
-    Route("/cookie", give_cookie),
-    Route("/created", created),
-    Route("/old-page", old_page),
-    Route("/new-page", new_page, name="new_page"),
-    Route("/user/{username}", profile, name="profile"),
-    Route("/dashboard", dashboard),
-    Route("/stream", stream_data),
-    *(Route(f"/r{i}/{{id}}", numbered, name=f"r{i}") for i in range(SCALING_RULES)),
-    Route("/target/{id}", target),
-]
-app = Starlette(routes=routes)
+app = build(sys.modules[__name__])
