@@ -747,6 +747,36 @@ def test_stream_with_context_keeps_an_app_context_pushed_across_a_yield(app, cli
     assert rv.text == f"/{kind};kitchen;kitchen;{app.name}"
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_stream_with_context_teardown_gets_the_error_that_cut_the_stream(app, client, kind):  # type: ignore[no-untyped-def]
+    """As Flask's ``with ctx:`` around the generator: teardown sees what it raised, once."""
+    seen: list[BaseException | None] = []
+
+    @app.teardown_request
+    def teardown(exc):  # type: ignore[no-untyped-def]
+        seen.append(exc)
+
+    def steps():  # type: ignore[no-untyped-def]
+        yield "first;"
+        raise LookupError(f"no second chunk for {request.path}")
+
+    @app.route("/sync")
+    def sync_view():  # type: ignore[no-untyped-def]
+        return Response(stream_with_context(steps()))
+
+    @app.route("/async")
+    def async_view():  # type: ignore[no-untyped-def]
+        async def agen():  # type: ignore[no-untyped-def]
+            for step in steps():
+                yield step
+
+        return Response(stream_with_context(agen()))
+
+    with pytest.raises(LookupError):
+        client.get(f"/{kind}")
+    assert [repr(e) for e in seen] == [f"LookupError('no second chunk for /{kind}')"]
+
+
 def test_stream_with_context_as_decorator(app, client):  # type: ignore[no-untyped-def]
     @app.route("/stream")
     def stream():  # type: ignore[no-untyped-def]

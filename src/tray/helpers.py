@@ -108,18 +108,21 @@ def abort(code: int | Response, *args: Any, **kwargs: Any) -> NoReturn:
 
 class _ContextStream:
     """Iterates a generator in a context of its own in which the request context is current;
-    closing it closes the generator and then ends the request context.
+    closing it closes the generator and then ends the request context, whose teardown gets
+    the error the generator raised, if any (Flask's generator runs inside ``with ctx:``).
 
     The generator keeps that context across its yields, as a Flask generator keeps its
     thread's: an app context it pushes before a ``yield`` is still current after it.
     """
 
-    __slots__ = ("_context", "_ctx", "_gen")
+    __slots__ = ("_context", "_ctx", "_error", "_gen")
 
     def __init__(self, ctx: RequestContext, gen: Iterator[Any]) -> None:
         self._ctx: RequestContext | None = ctx
         self._gen = gen
         self._context = _context_with(ctx)
+        # What the generator raised, for teardown (Flask's ``with ctx:`` around the generator).
+        self._error: Exception | None = None
 
     def __iter__(self) -> _ContextStream:
         return self
@@ -127,7 +130,13 @@ class _ContextStream:
     def __next__(self) -> Any:
         if self._ctx is None:
             raise StopIteration
-        return self._context.run(next, self._gen)
+        try:
+            return self._context.run(next, self._gen)
+        except StopIteration:
+            raise
+        except Exception as error:
+            self._error = error
+            raise
 
     def _close_generator(self) -> None:
         close = getattr(self._gen, "close", None)
@@ -141,7 +150,8 @@ class _ContextStream:
         try:
             self._close_generator()
         finally:
-            self._context.run(ctx.app._teardown, ctx, None)
+            error, self._error = self._error, None  # no cycle through its traceback
+            self._context.run(ctx.app._teardown, ctx, error)
 
     async def aclose(self) -> None:
         """``close()`` for the event loop: async teardown callbacks are awaited there."""
@@ -151,19 +161,21 @@ class _ContextStream:
         try:
             self._close_generator()
         finally:
-            await await_in_context(self._context, ctx.app._teardown_async(ctx, None))
+            error, self._error = self._error, None
+            await await_in_context(self._context, ctx.app._teardown_async(ctx, error))
 
 
 class _AsyncContextStream:
     """``_ContextStream`` for async generators (each step awaited in the stream's context);
     ``aclose()`` ends the request context."""
 
-    __slots__ = ("_context", "_ctx", "_gen")
+    __slots__ = ("_context", "_ctx", "_error", "_gen")
 
     def __init__(self, ctx: RequestContext, gen: AsyncIterator[Any]) -> None:
         self._ctx: RequestContext | None = ctx
         self._gen = gen
         self._context = _context_with(ctx)
+        self._error: Exception | None = None
 
     def __aiter__(self) -> _AsyncContextStream:
         return self
@@ -171,7 +183,13 @@ class _AsyncContextStream:
     async def __anext__(self) -> Any:
         if self._ctx is None:
             raise StopAsyncIteration
-        return await await_in_context(self._context, self._gen.__anext__())
+        try:
+            return await await_in_context(self._context, self._gen.__anext__())
+        except StopAsyncIteration:
+            raise
+        except Exception as error:
+            self._error = error
+            raise
 
     async def aclose(self) -> None:
         ctx, self._ctx = self._ctx, None
@@ -182,7 +200,8 @@ class _AsyncContextStream:
             if aclose is not None:
                 await await_in_context(self._context, aclose())
         finally:
-            await await_in_context(self._context, ctx.app._teardown_async(ctx, None))
+            error, self._error = self._error, None
+            await await_in_context(self._context, ctx.app._teardown_async(ctx, error))
 
 
 def _context_with(ctx: RequestContext) -> contextvars.Context:
