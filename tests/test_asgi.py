@@ -384,6 +384,26 @@ def test_spooling_can_be_turned_off(app: Tray, spooled: list[Any]) -> None:
     assert spooled == []
 
 
+@pytest.mark.parametrize(
+    ("key", "value"), [("ASGI_BODY_SPOOL_SIZE", "1MB"), ("MAX_CONTENT_LENGTH", -1)]
+)
+def test_a_bad_body_size_setting_is_a_500_naming_it(
+    app: Tray, caplog: pytest.LogCaptureFixture, key: str, value: object
+) -> None:
+    app.testing = False
+    app.config[key] = value
+
+    @app.post("/")
+    def index() -> bytes:
+        return request.get_data()
+
+    with caplog.at_level(logging.ERROR):
+        status, _, _ = run(app, "POST", "/", b"soup")
+    assert status == 500
+    assert f"app.config[{key!r}] must be a number of bytes or items" in caplog.text
+    assert f"not {value!r}" in caplog.text
+
+
 def test_disconnect_while_receiving_the_body_runs_no_view(app: Tray) -> None:
     called = []
 

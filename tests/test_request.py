@@ -694,6 +694,19 @@ def test_content_metadata_absent(app, client):  # type: ignore[no-untyped-def]
     }
 
 
+def test_a_limit_setting_of_the_wrong_type_is_named_when_used(app, client):  # type: ignore[no-untyped-def]
+    app.config["MAX_FORM_PARTS"] = "1000"
+
+    @app.route("/form", methods=["POST"])
+    def form():  # type: ignore[no-untyped-def]
+        return request.form.get("a", "none")
+
+    with pytest.raises(TypeError, match=r"app.config\['MAX_FORM_PARTS'\] must be .* not '1000'"):
+        client.post("/form", data={"a": "b"})
+    app.config["MAX_FORM_PARTS"] = 1000
+    assert client.post("/form", data={"a": "b"}).data == b"b"
+
+
 @pytest.mark.wsgi_only  # under ASGI the body is received (and limited) before any view runs
 def test_max_content_length_413(app, client):  # type: ignore[no-untyped-def]
     app.config["MAX_CONTENT_LENGTH"] = 10

@@ -24,6 +24,7 @@ from types import CoroutineType, GeneratorType
 from typing import IO, TYPE_CHECKING, Any
 
 from .concurrency import is_coroutine_function
+from .config import size_setting
 from .ctx import RequestContext
 from .environ import environ_from_scope
 from .exceptions import HTTPException, RequestEntityTooLarge
@@ -61,7 +62,7 @@ class ASGIAdapter:
             return
         # PERF: the http path is handled here, inline: every coroutine layer costs per request.
         app = self.app
-        body_error: RequestEntityTooLarge | None = None
+        body_error: Exception | None = None
         request: Request | None = None
         query: bytes = scope.get("query_string", b"")
         if scope["method"] in _BODILESS:
@@ -80,10 +81,11 @@ class ASGIAdapter:
                 body_file, size = await self._receive_body(environ, receive)
             except ClientDisconnected:
                 return
-            except RequestEntityTooLarge as too_large:
+            except Exception as failure:
                 # Answered inside the request context below, so error handlers and
-                # after_request hooks apply to the 413 as to any other error.
-                body_error = too_large
+                # after_request hooks apply to a 413 (or a bad size setting's 500) as to any
+                # other error.
+                body_error = failure
                 body_file = io.BytesIO()
             environ["wsgi.input"] = body_file
             if type(body_file) is not io.BytesIO:
@@ -109,8 +111,10 @@ class ASGIAdapter:
                 try:
                     if body_error is None:
                         response = await self.dispatch(ctx, query)
-                    else:
+                    elif isinstance(body_error, RequestEntityTooLarge):
                         response = await self.run_sync(app.respond_to_error, body_error)
+                    else:
+                        raise body_error
                 except Exception as e:
                     error = e
                     # Error handlers are user code (maybe async): run them off the loop.
@@ -373,7 +377,7 @@ class ASGIAdapter:
         thread pool, off the loop) instead of being held in memory.
         """
         config = self.app.config
-        limit = config["MAX_CONTENT_LENGTH"]
+        limit = size_setting(config, "MAX_CONTENT_LENGTH")
         try:
             declared: int | None = int(environ.get("CONTENT_LENGTH", ""))
         except ValueError:
@@ -382,7 +386,7 @@ class ASGIAdapter:
             raise RequestEntityTooLarge(
                 f"The request body is {declared} bytes; this server accepts at most {limit}."
             )
-        spool_size = config["ASGI_BODY_SPOOL_SIZE"]
+        spool_size = size_setting(config, "ASGI_BODY_SPOOL_SIZE")
         chunks: list[bytes] = []
         size = 0
         spool: IO[bytes] | None = None

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-__all__ = ["DEFAULT_CONFIG", "Config"]
+__all__ = ["DEFAULT_CONFIG", "Config", "size_setting"]
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "DEBUG": False,
@@ -38,6 +38,20 @@ DEFAULT_CONFIG: dict[str, Any] = {
 }
 
 _MISSING_FILE_ERRNOS = (errno.ENOENT, errno.EISDIR, errno.ENOTDIR)
+
+
+def size_setting(config: dict[str, Any], name: str, default: int | None = None) -> int | None:
+    """A size or count setting (``MAX_CONTENT_LENGTH``…): an int or None, else a clear error
+    where it is used rather than Python's own comparison error deep in body reading."""
+    value = config.get(name, default)
+    if value is None or (type(value) is int and value >= 0):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return int(value)
+    raise TypeError(
+        f"app.config[{name!r}] must be a number of bytes or items (an int >= 0) or None,"
+        f" not {value!r}; e.g. app.config[{name!r}] = 16 * 1024 * 1024."
+    )
 
 
 class Config(dict[str, Any]):

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, quote, unquote_to_bytes
 
 from . import json as _json
 from .accept import Accept, CharsetAccept, LanguageAccept, MIMEAccept, parse_accept_header
+from .config import size_setting
 from .datastructures import (
     Authorization,
     CombinedMultiDict,
@@ -225,7 +226,7 @@ class Request:
         from .globals import current_app_or_none
 
         app = current_app_or_none()
-        return default if app is None else app.config.get(name, default)
+        return default if app is None else size_setting(app.config, name, default)
 
     def _set_limit(self, name: str, value: int | None) -> None:
         if self._limits is None:
