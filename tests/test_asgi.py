@@ -453,6 +453,59 @@ def test_client_disconnect_closes_the_generator_once(app: Tray, kind: str) -> No
     assert all(m.get("more_body") for m in bodies)  # the body never claims to be complete
 
 
+@pytest.mark.parametrize("with_context", [True, False])
+def test_a_second_cancellation_while_the_producer_stops_leaves_the_close_to_it(
+    app: Tray, with_context: bool
+) -> None:
+    """The client leaves, then the server cancels the task while the producer thread is still
+    inside ``next()``: the task ends at once, and the generator's ``finally``, the teardown and
+    the on-close callbacks run once the thread lets go of the body — not under it."""
+    events: list[str] = []
+    inside, release = threading.Event(), threading.Event()
+
+    @app.teardown_request
+    def teardown(error: BaseException | None) -> None:
+        events.append(f"teardown {error!r}")
+
+    @app.route("/")
+    def index() -> Response:
+        def gen() -> Iterator[str]:
+            try:
+                yield "first"
+                inside.set()
+                release.wait(5)
+                yield "second"
+            finally:
+                events.append("generator finally")
+
+        body = stream_with_context(gen()) if with_context else gen()
+        response = Response(body)
+        response.call_on_close(lambda: events.append("on close"))
+        return response
+
+    async def go() -> None:
+        driver = Driver([], disconnect_after_chunks=1)
+        task = asyncio.ensure_future(app.asgi(scope(), driver.receive, driver.send))
+        while not inside.is_set():
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.05)  # the disconnect has cancelled the stream: it waits on the thread
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert [e for e in events if e != "teardown None"] == []
+        release.set()
+        for _ in range(200):
+            if "on close" in events:
+                break
+            await asyncio.sleep(0.01)
+
+    asyncio.run(go())
+    if with_context:
+        assert events == ["generator finally", "teardown None", "on close"]
+    else:  # a plain stream's request was torn down when the view returned, as in Flask
+        assert events == ["teardown None", "generator finally", "on close"]
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 def test_error_mid_stream_is_logged_and_cuts_the_stream(
     app: Tray, kind: str, caplog: pytest.LogCaptureFixture

@@ -482,6 +482,7 @@ class ASGIAdapter:
         """
         body = response.response
         watch = _DisconnectWatch(receive)
+        producer: _ThreadProducer | None = None
         try:
             if type(body) is not GeneratorType and hasattr(body, "__aiter__"):
                 watch.start()
@@ -492,7 +493,8 @@ class ASGIAdapter:
                 # event per short stream).
                 await self._stream_inline(body, send, watch.start)
             else:
-                await self._stream_sync(body, send, watch.start())
+                producer = _ThreadProducer(iter(body), asyncio.get_running_loop())
+                await self._stream_sync(producer, send, watch.start())
         except asyncio.CancelledError:
             task, disconnected = watch.task, watch.disconnected
             if task is None or disconnected is None or not disconnected.is_set():
@@ -506,7 +508,37 @@ class ASGIAdapter:
             raise
         finally:
             watch.stop()
-            await _close_body(response)
+            if producer is not None and producer.running():
+                # Cancelled again while the thread was finishing its chunk: the thread closes
+                # the generator (and a stream_with_context teardown) when that chunk is done;
+                # closing it here too would race it. The rest of the close follows then.
+                self._close_when_stopped(producer, response)
+            else:
+                await _close_body(response)
+
+    def _close_when_stopped(self, producer: _ThreadProducer, response: Response) -> None:
+        """Close ``response`` on the loop once ``producer``'s thread has let go of its body;
+        until then the response has no body and no callbacks to close (closing it is a no-op).
+        """
+        body, response.response = response.response, []
+        callbacks, response._on_close = response._on_close, None
+        logger = self.app.logger
+
+        async def close() -> None:
+            response.response = body
+            response._on_close = callbacks
+            try:
+                await _close_body(response)
+            except Exception:
+                logger.exception("Error while closing a stream its client left")
+
+        def stopped(_: object) -> None:
+            task = asyncio.ensure_future(close(), loop=producer.loop)
+            _CLOSING.add(task)
+            task.add_done_callback(_CLOSING.discard)
+
+        assert producer.done is not None
+        producer.done.add_done_callback(stopped)
 
     async def _stream_async(self, body: Any, send: Send) -> None:
         iterator: AsyncIterator[Any] = body.__aiter__()
@@ -555,8 +587,9 @@ class ASGIAdapter:
                 await asyncio.sleep(0)
         await send({"type": "http.response.body", "body": b"".join(batch)})
 
-    async def _stream_sync(self, body: Any, send: Send, disconnected: asyncio.Event) -> None:
-        producer = _ThreadProducer(iter(body), asyncio.get_running_loop())
+    async def _stream_sync(
+        self, producer: _ThreadProducer, send: Send, disconnected: asyncio.Event
+    ) -> None:
         producer.start(self.executor)
         try:
             while True:
@@ -745,11 +778,17 @@ class _ThreadProducer:
                 return [], False, None
             pause = min(pause * 2, self.LONGEST_PAUSE)
 
+    def running(self) -> bool:
+        """Whether the thread is still at work (it may be inside the iterator)."""
+        return self.done is not None and not self.done.done()
+
     async def stop(self) -> None:
+        """Stop the thread at its next chunk and wait for it; a cancellation meanwhile ends
+        the wait but not the thread (``running()`` stays true until it is done)."""
         self.cancelled = True
         self.drained.set()
         if self.done is not None:
-            await self.done
+            await asyncio.shield(self.done)
 
 
 def _remember_loop() -> asyncio.AbstractEventLoop:
@@ -763,6 +802,11 @@ def _remember_loop() -> asyncio.AbstractEventLoop:
     if ctx is not None:
         ctx._loop = loop
     return loop
+
+
+# Closes waiting for a stream's thread (see ``_close_when_stopped``): the loop keeps only weak
+# references to tasks.
+_CLOSING: set[asyncio.Task[None]] = set()
 
 
 async def _close_body(response: Response) -> None:
