@@ -620,6 +620,31 @@ def test_with_client_around_an_app_context_keeps_the_request(app, client):  # ty
     assert not has_request_context()
 
 
+def test_a_request_inside_an_app_context_shares_its_g_and_teardown(app, client):  # type: ignore[no-untyped-def]
+    """As in Flask: the request pushes no app context of its own inside one of its app."""
+    torn_down: list[str] = []
+    app.teardown_appcontext(lambda exc: torn_down.append(f"app {exc!r}"))
+    app.teardown_request(lambda exc: torn_down.append(f"request {exc!r}"))
+
+    @app.route("/whoami")
+    def whoami():  # type: ignore[no-untyped-def]
+        g.visits = g.get("visits", 0) + 1
+        return f"{g.user} {g.visits}"
+
+    with app.app_context():
+        g.user = "alex"
+        assert client.get("/whoami").text == "alex 1"
+        assert client.get("/whoami").text == "alex 2"
+        assert g.visits == 2
+        assert torn_down == ["request None", "request None"]
+    assert torn_down == ["request None", "request None", "app None"]
+    other = Flask("other")
+    with other.app_context():  # another app's context is not shared
+        g.user = "sam"
+        with pytest.raises(AttributeError):
+            client.get("/whoami")
+
+
 def test_without_with_block_context_ends_at_once(app, client):  # type: ignore[no-untyped-def]
     torn_down = []
 

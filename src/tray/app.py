@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from .concurrency import run_sync, run_to_value
 from .config import DEFAULT_CONFIG, Config
-from .ctx import AppContext, RequestContext, _AppCtxGlobals
+from .ctx import NO_CONTEXT, AppContext, RequestContext, _AppCtxGlobals
 from .exceptions import (
     BadRequest,
     BadRequestKeyError,
@@ -434,6 +434,8 @@ class Tray:
         ctx = RequestContext(self, request)
         # PERF: the whole request pushes one context variable; no token list bookkeeping.
         token = _cv_ctx.set(ctx)
+        if token.old_value is not NO_CONTEXT:  # a test's app context, or a nested call
+            ctx._join(token.old_value)
         error: BaseException | None = None
         deferred = False
         try:

@@ -25,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .concurrency import is_coroutine_function
 from .config import size_setting
-from .ctx import RequestContext
+from .ctx import NO_CONTEXT, RequestContext
 from .environ import environ_from_scope
 from .exceptions import HTTPException, RequestEntityTooLarge
 from .globals import _cv_ctx
@@ -102,6 +102,8 @@ class ASGIAdapter:
                 raise
         ctx = RequestContext(app, request)
         token = _cv_ctx.set(ctx)
+        if token.old_value is not NO_CONTEXT:  # a test's app context (the test client)
+            ctx._join(token.old_value)
         error: BaseException | None = None
         deferred = False
         # A pool job this task stopped waiting for (it was cancelled): it may still read the body.

@@ -29,6 +29,8 @@ __all__ = [
 ]
 
 _MISSING: Any = object()
+#: ``Token.old_value`` when no context was current (always, under a server).
+NO_CONTEXT: Any = Token.MISSING
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -171,10 +173,17 @@ class RequestContext(AppContext):
         return g
 
     def push(self) -> None:
-        parent = _cv_ctx.get(None)
-        if parent is not None and parent.app is self.app and parent.request is None:
+        token = _cv_ctx.set(self)
+        if token.old_value is not NO_CONTEXT:
+            self._join(token.old_value)
+        self._tokens.append(token)
+
+    def _join(self, parent: AppContext) -> None:
+        """Share ``parent``'s ``g`` and leave the app teardown to it when it is an app context
+        of this app: Flask pushes no app context of its own for a request inside one (a test
+        under ``with app.app_context():``, through the test client too)."""
+        if parent.app is self.app and parent.request is None:
             self._parent = parent
-        self._tokens.append(_cv_ctx.set(self))
 
     def pop(self, exc: BaseException | None = None) -> None:
         if not self._tokens:
