@@ -638,6 +638,8 @@ def test_a_request_inside_an_app_context_shares_its_g_and_teardown(app, client):
         assert g.visits == 2
         assert torn_down == ["request None", "request None"]
     assert torn_down == ["request None", "request None", "app None"]
+    with pytest.raises(AttributeError):  # the app context is gone, and so is its g
+        client.get("/whoami")
     other = Flask("other")
     with other.app_context():  # another app's context is not shared
         g.user = "sam"

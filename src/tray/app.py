@@ -114,6 +114,9 @@ class Tray:
         self.before_serving_funcs: list[Callable[[], Any]] = []
         self.after_serving_funcs: list[Callable[[], Any]] = []
         self._serving_started = False
+        # Pushed app contexts not yet popped (see RequestContext._join); a set, as they may be
+        # pushed from several threads.
+        self._open_app_contexts: set[AppContext] = set()
         self._serving_done = 0  # how many before_serving hooks have completed (WSGI)
         self._serving_lock = threading.Lock()
         self._asgi: ASGIAdapter | None = None
@@ -434,7 +437,7 @@ class Tray:
         ctx = RequestContext(self, request)
         # PERF: the whole request pushes one context variable; no token list bookkeeping.
         token = _cv_ctx.set(ctx)
-        if token.old_value is not NO_CONTEXT:  # a test's app context, or a nested call
+        if self._open_app_contexts and token.old_value is not NO_CONTEXT:  # e.g. in a test
             ctx._join(token.old_value)
         error: BaseException | None = None
         deferred = False

@@ -102,7 +102,7 @@ class ASGIAdapter:
                 raise
         ctx = RequestContext(app, request)
         token = _cv_ctx.set(ctx)
-        if token.old_value is not NO_CONTEXT:  # a test's app context (the test client)
+        if app._open_app_contexts and token.old_value is not NO_CONTEXT:  # e.g. in a test
             ctx._join(token.old_value)
         error: BaseException | None = None
         deferred = False

@@ -90,12 +90,17 @@ class AppContext:
             # (its own ``g`` is new), and the loop serving it.
             self.request = parent.request
             self._loop = parent._loop
+        if self.request is None and not self._tokens:
+            # PERF: requests look for an app context to join only while one is open.
+            self.app._open_app_contexts.add(self)
         self._tokens.append(_cv_ctx.set(self))
 
     def pop(self, exc: BaseException | None = None) -> None:
         if not self._tokens:
             raise RuntimeError(f"Popped {self!r}, which was never pushed.")
         token = self._tokens.pop()
+        if not self._tokens:
+            self.app._open_app_contexts.discard(self)
         current = _cv_ctx.get(None)
         successor = self._successor(current) if current is not self else None
         try:
@@ -181,7 +186,8 @@ class RequestContext(AppContext):
     def _join(self, parent: AppContext) -> None:
         """Share ``parent``'s ``g`` and leave the app teardown to it when it is an app context
         of this app: Flask pushes no app context of its own for a request inside one (a test
-        under ``with app.app_context():``, through the test client too)."""
+        under ``with app.app_context():``, through the test client too). The request handlers
+        call this only while the app has an app context open (``_open_app_contexts``)."""
         if parent.app is self.app and parent.request is None:
             self._parent = parent
 
