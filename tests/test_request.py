@@ -323,6 +323,32 @@ def test_form_raw_urlencoded_body(app, client):  # type: ignore[no-untyped-def]
     assert rv.json == [["1", "2"], "café au lait"]
 
 
+def test_form_and_files_after_get_data_parse_the_kept_body(app, client):  # type: ignore[no-untyped-def]
+    """As in Werkzeug: get_data() keeps the body, and form parsing reads those bytes."""
+
+    @app.route("/read-first", methods=["POST"])
+    def read_first():  # type: ignore[no-untyped-def]
+        raw = request.get_data()
+        return {
+            "raw": len(raw),
+            "form": request.form.to_dict(),
+            "files": {k: f.read().decode() for k, f in request.files.items()},
+        }
+
+    urlencoded = client.post("/read-first", data={"dish": "soup", "size": "large"})
+    assert urlencoded.json == {
+        "raw": len(b"dish=soup&size=large"),
+        "form": {"dish": "soup", "size": "large"},
+        "files": {},
+    }
+    multipart = client.post(
+        "/read-first", data={"dish": "soup", "menu": (io.BytesIO(b"bread"), "menu.txt")}
+    )
+    assert multipart.json["form"] == {"dish": "soup"}
+    assert multipart.json["files"] == {"menu": "bread"}
+    assert multipart.json["raw"] > len(b"soupbread")
+
+
 def test_form_multipart_fields_and_files(app, client, tmp_path):  # type: ignore[no-untyped-def]
     saved = tmp_path / "saved.txt"
 
@@ -581,6 +607,14 @@ def test_json_invalid_is_400(app, client):  # type: ignore[no-untyped-def]
     rv = client.post("/j", data="{not json", content_type="application/json")
     assert rv.status_code == 400
     assert rv.status == "400 BAD REQUEST"
+    # In production the parser's own words stay out of the page, as in Flask; in debug they show.
+    assert "could not understand" in rv.text
+    assert "decode" not in rv.text
+    assert "Expecting" not in rv.text
+    app.debug = True
+    rv = client.post("/j", data="{not json", content_type="application/json")
+    assert rv.status_code == 400
+    assert "Failed to decode JSON object: Expecting property name" in rv.text
 
 
 def test_json_force_and_silent(app, client):  # type: ignore[no-untyped-def]

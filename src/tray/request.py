@@ -535,10 +535,11 @@ class Request:
             self._form = ImmutableMultiDict()
             self._files = ImmutableMultiDict()
             return
-        # The parser reads the body stream piece by piece: an upload is never held whole.
+        # The parser reads the body stream piece by piece: an upload is never held whole. A
+        # body get_data() already read (and kept) is parsed from those bytes.
         cached = self._cached_data
         form, files = parse_form_data(
-            self.stream,
+            self.stream if cached is None else io.BytesIO(cached),
             self.environ.get("CONTENT_TYPE", ""),
             len(cached) if cached is not None else self.content_length,
             max_form_memory_size=self.max_form_memory_size,
@@ -615,7 +616,14 @@ class Request:
                 "Did not attempt to load JSON data because the request Content-Type was not"
                 f" 'application/json' (it was {self.content_type!r})."
             )
-        raise BadRequest(f"Failed to decode JSON object: {error}")
+        from .globals import current_app_or_none
+
+        app = current_app_or_none()
+        if app is not None and app.debug:
+            raise BadRequest(f"Failed to decode JSON object: {error}")
+        # The parser's message describes the body; in production the client gets the generic
+        # page, as in Flask (the cause stays chained for the logs).
+        raise BadRequest() from error
 
     def close(self) -> None:
         """Close every uploaded file, including each of a key sent more than once, and the
