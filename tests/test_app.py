@@ -8,6 +8,7 @@ import os
 import sys
 import uuid
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -1369,3 +1370,122 @@ def test_error_pages_leave_no_reference_cycles(app: Flask, path: str) -> None:
         assert _garbage_after(50, asgi) == 0
     finally:
         loop.close()
+
+
+def test_full_dispatch_request_uses_the_pushed_request_context(app):
+    """Flask's signature: no argument, the current request."""
+
+    @app.route("/dish/<name>")
+    def dish(name):
+        return f"{name} for {request.method}"
+
+    with app.test_request_context("/dish/soup", method="POST"):
+        rv = app.full_dispatch_request()
+        assert (rv.status_code, rv.headers["Allow"]) == (405, "GET, HEAD, OPTIONS")
+    with app.test_request_context("/dish/soup"):
+        rv = app.full_dispatch_request()
+        assert (rv.status_code, rv.get_data()) == (200, b"soup for GET")
+    with pytest.raises(RuntimeError, match="outside of request context"):
+        app.full_dispatch_request()
+    with app.app_context(), pytest.raises(RuntimeError, match="outside of request context"):
+        app.full_dispatch_request()
+
+
+def test_the_same_bound_method_may_serve_several_rules(app, client):
+    """Each access to a bound method makes a new object; Flask compares views by equality."""
+
+    class Menu:
+        def __init__(self, app):
+            app.add_url_rule("/", "index", self.index)
+            app.add_url_rule("/<course>/", "index", self.index)
+
+        def index(self, course="starter"):
+            return course
+
+    Menu(app)
+    assert client.get("/").text == "starter"
+    assert client.get("/dessert/").text == "dessert"
+    with pytest.raises(AssertionError, match="overwriting an existing endpoint"):
+        app.add_url_rule("/other", "index", Menu.__init__)
+
+
+def test_url_build_error_handlers_give_url_for_a_fallback(app):
+    """Flask's hook: the first handler returning a str answers; a BuildError it raises is
+    the one url_for raises when none answers."""
+    from tray import BuildError
+
+    seen = []
+
+    def external_docs(error, endpoint, values):
+        seen.append((endpoint, values["_anchor"], values["page"]))
+        return f"https://docs.test/{endpoint}?page={values['page']}" if endpoint == "docs" else None
+
+    app.url_build_error_handlers.append(external_docs)
+    with app.test_request_context("/"):
+        assert url_for("docs", page=2, _anchor="top") == "https://docs.test/docs?page=2"
+        assert seen == [("docs", "top", 2)]
+        with pytest.raises(BuildError, match="'nowhere'"):
+            url_for("nowhere", page=1)
+
+    def stricter(error, endpoint, values):
+        raise BuildError(endpoint, values, None)
+
+    app.url_build_error_handlers.insert(0, stricter)
+    with app.test_request_context("/"):  # a handler's own BuildError is kept for the next ones
+        assert url_for("docs", page=3) == "https://docs.test/docs?page=3"
+
+
+def test_app_aborter_is_made_from_aborter_class(client):
+    from tray.exceptions import Aborter
+
+    class Teapot(HTTPException):
+        code = 418
+        description = "Short and stout."
+
+    class KitchenAborter(Aborter):
+        def __init__(self) -> None:
+            super().__init__()
+            self.mapping[418] = Teapot
+
+    class Kitchen(Flask):
+        aborter_class = KitchenAborter
+
+    app = Kitchen("kitchen")
+
+    @app.route("/tea")
+    def tea():
+        abort(418)
+
+    assert isinstance(app.aborter, KitchenAborter)
+    rv = app.test_client().get("/tea")
+    assert rv.status_code == 418
+    assert "Short and stout." in rv.text
+    app.aborter.mapping[418] = HTTPException  # the app's own instance decides
+    with app.test_request_context(), pytest.raises(HTTPException):
+        abort(418)
+
+
+def test_default_config_is_read_only_and_subclasses_may_replace_it():
+    assert Flask.default_config["MAX_COOKIE_SIZE"] == 4093
+    with pytest.raises(TypeError):
+        Flask.default_config["DEBUG"] = True  # type: ignore[index]
+
+    class Strict(Flask):
+        default_config = MappingProxyType({**Flask.default_config, "MAX_CONTENT_LENGTH": 1024})
+
+    assert Strict("strict").config["MAX_CONTENT_LENGTH"] == 1024
+    assert Flask("plain").config["MAX_CONTENT_LENGTH"] is None
+
+
+def test_ensure_sync_runs_coroutine_functions_to_completion(app):
+    async def double(x: int) -> int:
+        await asyncio.sleep(0)
+        return 2 * x
+
+    def triple(x: int) -> int:
+        return 3 * x
+
+    assert app.ensure_sync(triple) is triple
+    sync_double = app.ensure_sync(double)
+    assert sync_double.__name__ == "double"
+    assert sync_double(21) == 42

@@ -14,7 +14,9 @@ from tray import (
     Tray,
     abort,
     after_this_request,
+    copy_current_request_context,
     current_app,
+    g,
     has_app_context,
     has_request_context,
     jsonify,
@@ -905,3 +907,41 @@ def test_context_probes(app, client):  # type: ignore[no-untyped-def]
 
     assert client.get("/").data == b"True True"
     assert (has_request_context(), has_app_context()) == (False, False)
+
+
+# -- copy_current_request_context ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_copy_current_request_context_gives_a_thread_the_request(app, client, kind):  # type: ignore[no-untyped-def]
+    import threading
+
+    torn_down: list[str] = []
+    app.teardown_request(lambda exc: torn_down.append(request.path))
+
+    @app.route("/cook")
+    def cook():  # type: ignore[no-untyped-def]
+        results: list[str] = []
+
+        def sync_work() -> None:
+            results.append(f"{request.args['dish']} {g.get('chef', 'no chef')}")
+
+        async def async_work() -> None:
+            results.append(f"{request.args['dish']} {g.get('chef', 'no chef')}")
+
+        g.chef = "alex"  # the copy has its own g, as in Flask
+        worker = copy_current_request_context(sync_work if kind == "sync" else async_work)
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+        return results[0]
+
+    assert client.get("/cook?dish=soup").text == "soup no chef"
+    assert torn_down == ["/cook", "/cook"]  # the copy's pop, then the request's own
+
+
+def test_copy_current_request_context_outside_a_request(app):  # type: ignore[no-untyped-def]
+    with pytest.raises(RuntimeError, match="copy_current_request_context"):
+        copy_current_request_context(lambda: None)
+    with app.app_context(), pytest.raises(RuntimeError, match="copy_current_request_context"):
+        copy_current_request_context(lambda: None)

@@ -6,7 +6,12 @@ from __future__ import annotations
 from . import json as json
 from .app import Flask, Tray
 from .config import Config
-from .ctx import after_this_request, has_app_context, has_request_context
+from .ctx import (
+    after_this_request,
+    copy_current_request_context,
+    has_app_context,
+    has_request_context,
+)
 from .exceptions import HTTPException
 from .globals import current_app, g, request
 from .helpers import abort, make_response, redirect, stream_with_context, url_for
@@ -28,6 +33,7 @@ __all__ = [
     "__version__",
     "abort",
     "after_this_request",
+    "copy_current_request_context",
     "current_app",
     "g",
     "has_app_context",

@@ -7,34 +7,36 @@ ends in a ``Response``. The WSGI writer (``wsgi.py``) and the ASGI adapter only 
 from __future__ import annotations
 
 import atexit
+import functools
 import html
 import logging
 import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from types import CoroutineType
+from collections.abc import Callable, Iterator, Mapping
+from types import CoroutineType, MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import quote
 
-from .concurrency import run_sync, run_to_value
+from .concurrency import is_coroutine_function, run_sync, run_to_value
 from .config import DEFAULT_CONFIG, Config
 from .ctx import NO_CONTEXT, AppContext, RequestContext, _AppCtxGlobals
 from .exceptions import (
+    Aborter,
     BadRequest,
     BadRequestKeyError,
     HTTPException,
     InternalServerError,
     default_exceptions,
 )
-from .globals import _cv_ctx
+from .globals import _NO_REQUEST, _cv_ctx
 from .headers import Headers
 from .http import check_header_value
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .request import Request
 from .response import Response
-from .routing import Map, RequestRedirect, Rule
+from .routing import BuildError, Map, RequestRedirect, Rule
 from .wsgi import write_wsgi
 
 if TYPE_CHECKING:
@@ -79,6 +81,10 @@ class Tray:
     config_class: ClassVar[type[Config]] = Config
     url_map_class: ClassVar[type[Map]] = Map
     test_client_class: ClassVar[type[TrayClient] | None] = None
+    #: What ``app.aborter`` (the ``abort()`` of this app's requests) is made from.
+    aborter_class: ClassVar[type[Aborter]] = Aborter
+    #: The settings every new app's ``config`` starts from (read-only; subclasses may replace it).
+    default_config: ClassVar[Mapping[str, Any]] = MappingProxyType(DEFAULT_CONFIG)
 
     def __init__(
         self,
@@ -95,7 +101,8 @@ class Tray:
         self.static_folder = static_folder
         self.template_folder = template_folder
         self.instance_path = instance_path
-        self.config = self.config_class(self.root_path, DEFAULT_CONFIG)
+        self.config = self.config_class(self.root_path, dict(self.default_config))
+        self.aborter = self.make_aborter()
         self.json: JSONProvider = self.json_provider_class(self)
         self.url_map = self.url_map_class()
         self.view_functions: dict[str, RouteCallable] = {}
@@ -104,6 +111,11 @@ class Tray:
         self.teardown_request_funcs: list[TeardownCallable] = []
         self.teardown_appcontext_funcs: list[TeardownCallable] = []
         self.url_default_functions: list[Callable[[str, dict[str, Any]], None]] = []
+        #: Called as ``handler(error, endpoint, values)`` when ``url_for`` cannot build a URL;
+        #: the first that returns a str gives ``url_for``'s result (Flask's fallback hook).
+        self.url_build_error_handlers: list[
+            Callable[[BuildError, str, dict[str, Any]], str | None]
+        ] = []
         self.url_value_preprocessors: list[Callable[[str | None, dict[str, Any] | None], None]] = []
         # {code or None: {exception class: handler}}, searched most specific first.
         self.error_handler_spec: dict[
@@ -235,7 +247,8 @@ class Tray:
         rule_obj.provide_automatic_options = provide_automatic_options
         if view_func is not None:
             existing = self.view_functions.get(endpoint)
-            if existing is not None and existing is not view_func:
+            # Equality, not identity: each access to a bound method makes a new, equal object.
+            if existing is not None and existing != view_func:
                 raise AssertionError(
                     f"View function mapping is overwriting an existing endpoint function:"
                     f" {endpoint!r} is already {existing.__qualname__}; give"
@@ -509,15 +522,21 @@ class Tray:
 
     def full_dispatch_request(
         self,
-        ctx: RequestContext,
+        ctx: RequestContext | None = None,
         matched: tuple[Rule, dict[str, Any]] | HTTPException | None = None,
     ) -> Response:
         """Route, run the before hooks, the view and the after hooks, handling HTTP errors.
 
+        ``ctx`` is the current request context when not given (Flask's signature takes none).
         ``matched`` is a routing result the caller already has — the rule and its values, or
         the routing error (the ASGI adapter routes on the loop before handing a sync view to a
         worker thread).
         """
+        if ctx is None:
+            current = _cv_ctx.get(None)
+            if not isinstance(current, RequestContext):
+                raise RuntimeError(_NO_REQUEST)
+            ctx = current
         request = ctx.request
         assert request is not None
         rv: Any = None
@@ -877,7 +896,13 @@ class Tray:
             scheme = scheme or self.config["PREFERRED_URL_SCHEME"]
         if self.url_default_functions:
             self.inject_url_defaults(endpoint, values)
-        url = self.url_map.build(endpoint, values, method)
+        try:
+            url = self.url_map.build(endpoint, values, method)
+        except BuildError as error:
+            if not self.url_build_error_handlers:
+                raise
+            values.update(_anchor=anchor, _method=method, _scheme=scheme, _external=external)
+            return self.handle_url_build_error(error, endpoint, values)
         if script_root:
             url = script_root + url
         if anchor is not None:
@@ -885,6 +910,42 @@ class Tray:
         if external:
             url = f"{scheme}://{host}{url}"
         return url
+
+    def make_aborter(self) -> Aborter:
+        """The app's ``aborter``; ``abort(code)`` in its requests raises what it maps."""
+        return self.aborter_class()
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """``func`` made callable from sync code: a coroutine function runs to completion on
+        this thread's event loop (``async_to_sync``); anything else is returned as is."""
+        if is_coroutine_function(func):
+            return self.async_to_sync(func)
+        return func
+
+    def async_to_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """A sync wrapper of a coroutine function, run on this thread's reused loop."""
+
+        @functools.wraps(func)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return run_sync(func(*args, **kwargs))
+
+        return call
+
+    def handle_url_build_error(
+        self, error: BuildError, endpoint: str, values: dict[str, Any]
+    ) -> str:
+        """What ``url_for`` returns when ``endpoint`` cannot be built: the first URL one of
+        ``url_build_error_handlers`` gives (each may raise its own BuildError instead), else
+        the error is raised."""
+        for handler in self.url_build_error_handlers:
+            try:
+                url = handler(error, endpoint, values)
+            except BuildError as handler_error:
+                error = handler_error
+            else:
+                if url is not None:
+                    return url
+        raise error
 
     def redirect(self, location: str, code: int = 302) -> Response:
         """A response sending the client to ``location`` (kept relative, as given)."""

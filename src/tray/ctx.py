@@ -7,6 +7,7 @@ the same app shares that context's ``g``, as Flask does.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextvars import Token
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,6 +25,7 @@ __all__ = [
     "AppContext",
     "RequestContext",
     "after_this_request",
+    "copy_current_request_context",
     "has_app_context",
     "has_request_context",
 ]
@@ -206,6 +208,11 @@ class RequestContext(AppContext):
             _cv_ctx.reset(token)
         _check_popped(self, current)
 
+    def copy(self) -> RequestContext:
+        """A new context for the same request (its own ``g``), to push in another thread."""
+        assert self.request is not None
+        return type(self)(self.app, self.request)
+
     def __repr__(self) -> str:
         request = self.request
         assert request is not None
@@ -233,6 +240,26 @@ def after_this_request(f: F) -> F:
         ctx._after_request_functions = []
     ctx._after_request_functions.append(f)
     return f
+
+
+def copy_current_request_context(f: F) -> F:
+    """``f`` wrapped to run in a copy of the current request context: for a greenlet or thread
+    the view starts, which would otherwise see no ``request``. Popping the copy runs the
+    request teardown again, as in Flask."""
+    ctx = _cv_ctx.get(None)
+    if not isinstance(ctx, RequestContext):
+        raise RuntimeError(
+            "copy_current_request_context() can only be used while a request is handled;"
+            " call it from a view (or a hook) to wrap what another thread will run."
+        )
+    copy = ctx.copy()
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with copy:
+            return copy.app.ensure_sync(f)(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _check_popped(popped: AppContext, current: AppContext | None) -> None:
