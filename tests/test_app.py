@@ -1403,10 +1403,10 @@ def test_the_same_bound_method_may_serve_several_rules(app, client):
             return course
 
     Menu(app)
-    assert client.get("/").text == "starter"
-    assert client.get("/dessert/").text == "dessert"
     with pytest.raises(AssertionError, match="overwriting an existing endpoint"):
         app.add_url_rule("/other", "index", Menu.__init__)
+    assert client.get("/").text == "starter"
+    assert client.get("/dessert/").text == "dessert"
 
 
 def test_url_build_error_handlers_give_url_for_a_fallback(app):
@@ -1489,3 +1489,34 @@ def test_ensure_sync_runs_coroutine_functions_to_completion(app):
     sync_double = app.ensure_sync(double)
     assert sync_double.__name__ == "double"
     assert sync_double(21) == 42
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        lambda app: app.add_url_rule("/late", "late", lambda: "late"),
+        lambda app: app.route("/late")(lambda: "late"),
+        lambda app: app.get("/late"),
+        lambda app: app.before_request(lambda: None),
+        lambda app: app.after_request(lambda r: r),
+        lambda app: app.teardown_request(lambda e: None),
+        lambda app: app.teardown_appcontext(lambda e: None),
+        lambda app: app.errorhandler(404),
+        lambda app: app.register_error_handler(500, lambda e: "oops"),
+        lambda app: app.url_defaults(lambda endpoint, values: None),
+        lambda app: app.url_value_preprocessor(lambda endpoint, values: None),
+        lambda app: app.endpoint("late"),
+        lambda app: app.before_serving(lambda: None),
+    ],
+)
+def test_no_setup_after_the_first_request(app, client, setup):
+    """As in Flask: a worker that already served would never see the change."""
+
+    @app.route("/")
+    def index():
+        return "index"
+
+    setup(app)  # fine before any request
+    assert client.get("/").text == "index"
+    with pytest.raises(AssertionError, match=r"can no longer be called on the application"):
+        setup(app)

@@ -4,6 +4,7 @@ stream_with_context, after_this_request — and every view return-value shape, o
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 
@@ -123,13 +124,17 @@ def test_make_response_needs_an_app():  # type: ignore[no-untyped-def]
 def returns(app, client):  # type: ignore[no-untyped-def]
     """GET a route whose view returns ``value``."""
 
-    def get(value, method="GET"):  # type: ignore[no-untyped-def]
-        def view():  # type: ignore[no-untyped-def]
-            return value() if callable(value) else value
+    values: list[Any] = []
 
-        path = f"/r{len(app.view_functions)}"
-        app.add_url_rule(path, f"view{len(app.view_functions)}", view)
-        return client.open(path, method=method)
+    # One route, registered before any request (the app refuses setup after its first one).
+    @app.route("/r", methods=["GET", "POST"])
+    def view():  # type: ignore[no-untyped-def]
+        value = values[-1]
+        return value() if callable(value) else value
+
+    def get(value, method="GET"):  # type: ignore[no-untyped-def]
+        values.append(value)
+        return client.open("/r", method=method)
 
     return get
 
@@ -866,6 +871,10 @@ def test_after_this_request(app, client):  # type: ignore[no-untyped-def]
 
         return "Test"
 
+    @app.route("/other")
+    def other():  # type: ignore[no-untyped-def]
+        return "other"
+
     rv = client.get("/")
     assert rv.headers["X-Foo"] == "a header"
     assert rv.headers["Set-Cookie"] == "seen=1; Path=/"
@@ -873,11 +882,6 @@ def test_after_this_request(app, client):  # type: ignore[no-untyped-def]
     assert order == ["first", "second", "after_request"]
     # Only for that one request.
     order.clear()
-
-    @app.route("/other")
-    def other():  # type: ignore[no-untyped-def]
-        return "other"
-
     rv = client.get("/other")
     assert "X-Foo" not in rv.headers
     assert order == ["after_request"]

@@ -71,6 +71,28 @@ def _find_root_path(import_name: str) -> str:
     return os.getcwd()
 
 
+_SetupMethod = TypeVar("_SetupMethod", bound=Callable[..., Any])
+
+
+def _setupmethod(method: _SetupMethod) -> _SetupMethod:
+    """Refuse a registration once the app has handled a request, as Flask does: workers that
+    started earlier would never see it, so the app would answer differently per worker."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def checked(self: Tray, *args: Any, **kwargs: Any) -> Any:
+        if self._got_first_request:
+            raise AssertionError(
+                f"The setup method {name!r} can no longer be called on the application: it has"
+                " already handled its first request, so the change would not apply"
+                " consistently. Register every route, hook and handler before serving (or"
+                " before the first test request)."
+            )
+        return method(self, *args, **kwargs)
+
+    return checked  # type: ignore[return-value]
+
+
 class Tray:
     """A WSGI application (and, via ``app.asgi``, an ASGI one) with Flask's API."""
 
@@ -126,6 +148,8 @@ class Tray:
         self.before_serving_funcs: list[Callable[[], Any]] = []
         self.after_serving_funcs: list[Callable[[], Any]] = []
         self._serving_started = False
+        # Set by the first request (either protocol): setup methods refuse changes after it.
+        self._got_first_request = False
         # Pushed app contexts not yet popped (see RequestContext._join); a set, as they may be
         # pushed from several threads.
         self._open_app_contexts: set[AppContext] = set()
@@ -177,6 +201,7 @@ class Tray:
 
     # -- registering views ------------------------------------------------------------------
 
+    @_setupmethod
     def route(self, rule: str, **options: Any) -> Callable[[F], F]:
         """Register the decorated function as the view for ``rule``."""
 
@@ -195,21 +220,27 @@ class Tray:
             )
         return self.route(rule, methods=[method], **options)
 
+    @_setupmethod
     def get(self, rule: str, **options: Any) -> Callable[[F], F]:
         return self._method_route("GET", rule, options)
 
+    @_setupmethod
     def post(self, rule: str, **options: Any) -> Callable[[F], F]:
         return self._method_route("POST", rule, options)
 
+    @_setupmethod
     def put(self, rule: str, **options: Any) -> Callable[[F], F]:
         return self._method_route("PUT", rule, options)
 
+    @_setupmethod
     def patch(self, rule: str, **options: Any) -> Callable[[F], F]:
         return self._method_route("PATCH", rule, options)
 
+    @_setupmethod
     def delete(self, rule: str, **options: Any) -> Callable[[F], F]:
         return self._method_route("DELETE", rule, options)
 
+    @_setupmethod
     def add_url_rule(
         self,
         rule: str,
@@ -260,6 +291,7 @@ class Tray:
         if view_func is not None:
             self.view_functions[endpoint] = view_func
 
+    @_setupmethod
     def endpoint(self, endpoint: str) -> Callable[[F], F]:
         def decorator(f: F) -> F:
             self.view_functions[endpoint] = f
@@ -269,25 +301,30 @@ class Tray:
 
     # -- hooks ------------------------------------------------------------------------------
 
+    @_setupmethod
     def before_request(self, f: F) -> F:
         """Run ``f()`` before each view; a non-``None`` return value replaces the view's."""
         self.before_request_funcs.append(f)
         return f
 
+    @_setupmethod
     def after_request(self, f: F) -> F:
         """Run ``f(response)`` after each view; it must return a response."""
         self.after_request_funcs.append(f)
         return f
 
+    @_setupmethod
     def teardown_request(self, f: F) -> F:
         """Run ``f(error_or_None)`` when the request context ends, whatever happened."""
         self.teardown_request_funcs.append(f)
         return f
 
+    @_setupmethod
     def teardown_appcontext(self, f: F) -> F:
         self.teardown_appcontext_funcs.append(f)
         return f
 
+    @_setupmethod
     def before_serving(self, f: F) -> F:
         """Run ``f()`` (sync or async) once before the first request is served.
 
@@ -297,12 +334,14 @@ class Tray:
         self.before_serving_funcs.append(f)
         return f
 
+    @_setupmethod
     def after_serving(self, f: F) -> F:
         """Run ``f()`` once when serving ends (ASGI lifespan shutdown; WSGI: at process exit)."""
         self.after_serving_funcs.append(f)
         return f
 
     def _start_serving_wsgi(self) -> None:
+        self._got_first_request = True
         with self._serving_lock:
             if self._serving_started:
                 return
@@ -341,14 +380,17 @@ class Tray:
             adapter = self._asgi = ASGIAdapter(self)
         return adapter
 
+    @_setupmethod
     def url_defaults(self, f: F) -> F:
         self.url_default_functions.append(f)
         return f
 
+    @_setupmethod
     def url_value_preprocessor(self, f: F) -> F:
         self.url_value_preprocessors.append(f)
         return f
 
+    @_setupmethod
     def errorhandler(self, code_or_exception: int | type[BaseException]) -> Callable[[F], F]:
         """Register the decorated function to handle an HTTP status or an exception class."""
 
@@ -358,6 +400,7 @@ class Tray:
 
         return decorator
 
+    @_setupmethod
     def register_error_handler(
         self, code_or_exception: int | type[BaseException], f: ErrorHandlerCallable
     ) -> None:

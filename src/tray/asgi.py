@@ -62,6 +62,8 @@ class ASGIAdapter:
             return
         # PERF: the http path is handled here, inline: every coroutine layer costs per request.
         app = self.app
+        if not app._got_first_request:
+            app._got_first_request = True
         body_error: Exception | None = None
         request: Request | None = None
         query: bytes = scope.get("query_string", b"")
