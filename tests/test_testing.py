@@ -854,3 +854,64 @@ def test_an_error_inside_with_client_still_tears_down(app, client):  # type: ign
 def test_auth_that_is_not_a_pair_is_a_clear_error(app, client):  # type: ignore[no-untyped-def]
     with pytest.raises(TypeError, match=r"auth= takes \(username, password\) or an Authorization"):
         client.get("/", auth=("only-a-user",))
+
+
+def test_open_takes_a_ready_environ(app, client):  # type: ignore[no-untyped-def]
+    from tray.testing import EnvironBuilder
+
+    @app.route("/order/<dish>", methods=["POST"])
+    def order(dish):  # type: ignore[no-untyped-def]
+        return {
+            "dish": dish,
+            "qs": request.args.to_dict(),
+            "body": request.get_data(as_text=True),
+            "remote": request.remote_addr,
+            "header": request.headers.get("X-Table"),
+            "where": [request.scheme, request.host, request.script_root, request.path],
+        }
+
+    environ = EnvironBuilder(
+        app,
+        "/order/crème brûlée?spicy=1",
+        method="POST",
+        data="extra bread",
+        headers={"X-Table": "7"},
+        base_url="https://bistro.test/app/",
+    ).get_environ()
+    client.environ_base["REMOTE_ADDR"] = "10.0.0.7"  # the client's base applies over it
+    assert client.open(environ).json == {
+        "dish": "crème brûlée",
+        "qs": {"spicy": "1"},
+        "body": "extra bread",
+        "remote": "10.0.0.7",
+        "header": "7",
+        "where": ["https", "bistro.test", "/app", "/order/crème brûlée"],
+    }
+
+
+def test_environ_builder_werkzeug_names(app):  # type: ignore[no-untyped-def]
+    from tray.testing import EnvironBuilder
+
+    builder = EnvironBuilder(app, "https://kitchen.test/menu")
+    assert (builder.url_scheme, builder.host, builder.path) == ("https", "kitchen.test", "/menu")
+    builder.url_scheme = "http"
+    assert builder.get_environ()["wsgi.url_scheme"] == "http"
+    app.json.ensure_ascii = False
+    assert EnvironBuilder(app, json="€").input_stream.read() == '"€"'.encode()
+    errors = io.StringIO()
+    assert EnvironBuilder(app, errors_stream=errors).get_environ()["wsgi.errors"] is errors
+    upload = io.BytesIO(b"menu")
+    builder = EnvironBuilder(app, method="POST", data={"file": (upload, "menu.txt")})
+    builder.close()
+    assert upload.closed and builder.input_stream is not None and builder.input_stream.closed
+
+
+def test_client_passes_errors_stream(app, client):  # type: ignore[no-untyped-def]
+    @app.route("/log")
+    def log():  # type: ignore[no-untyped-def]
+        request.environ["wsgi.errors"].write("spilled soup\n")
+        return "logged"
+
+    errors = io.StringIO()
+    assert client.get("/log", errors_stream=errors).text == "logged"
+    assert errors.getvalue() == "spilled soup\n"

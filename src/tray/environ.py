@@ -126,5 +126,7 @@ def scope_from_environ(environ: dict[str, Any]) -> dict[str, Any]:
         "headers": headers,
         "server": (environ.get("SERVER_NAME", "localhost"), int(environ.get("SERVER_PORT") or 80)),
         "client": (client, 0) if client else None,
-        "tray.environ_extras": {k: v for k, v in environ.items() if k.startswith("tray.")},
+        "tray.environ_extras": {
+            k: v for k, v in environ.items() if k.startswith("tray.") or k == "wsgi.errors"
+        },
     }

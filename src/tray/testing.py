@@ -16,8 +16,8 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlencode, urljoin, urlsplit
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 from .datastructures import Authorization
 from .globals import _cv_ctx
@@ -45,6 +45,15 @@ def _path_to_wsgi(path: str) -> str:
         unquote(path, "utf-8", "surrogateescape")
         .encode("utf-8", "surrogateescape")
         .decode("latin-1")
+    )
+
+
+def _wsgi_to_path(value: str) -> str:
+    """PATH_INFO/SCRIPT_NAME back to a URL path (``_path_to_wsgi``'s inverse)."""
+    return quote(
+        value.encode("latin-1").decode("utf-8", "surrogateescape"),
+        safe="/;=,@:!$&'()*+~",
+        errors="surrogateescape",
     )
 
 
@@ -131,8 +140,11 @@ class EnvironBuilder:
         url_scheme: str | None = None,
         subdomain: str | None = None,
         auth: Authorization | tuple[str, str] | None = None,
+        errors_stream: IO[str] | None = None,
     ) -> None:
         self.app = app
+        self.errors_stream = errors_stream
+        self._files: list[IO[Any]] = []  # file objects passed in data, for close()
         url = urlsplit(path)
         if base_url is None:
             scheme = url_scheme or url.scheme or app.config["PREFERRED_URL_SCHEME"]
@@ -185,6 +197,7 @@ class EnvironBuilder:
             body = bytes(data)
         elif data is not None:
             fields = _pairs(data)
+            self._files = [v[0] if isinstance(v, tuple) else v for _, v in fields if _is_file(v)]
             if any(_is_file(v) for _, v in fields) or (content_type or "").startswith(
                 "multipart/form-data"
             ):
@@ -195,17 +208,72 @@ class EnvironBuilder:
         if "Content-Type" in self.headers and content_type is None:
             content_type = self.headers["Content-Type"]
         self.content_type = content_type
-        self.input_stream = input_stream
+        # As in Werkzeug, a body built from data= or json= is also readable as input_stream.
+        self.input_stream = input_stream if body is None else io.BytesIO(body)
         self.body = body
         if content_length is None and body is not None:
             content_length = len(body)
         self.content_length = content_length
 
+    @classmethod
+    def from_environ(cls, app: Tray, environ: Mapping[str, Any], **kwargs: Any) -> EnvironBuilder:
+        """A builder for the request ``environ`` describes (``client.open(environ)``);
+        ``kwargs`` override what it says, e.g. ``environ_base``."""
+        headers = Headers()
+        base: dict[str, Any] = {}
+        derived = {
+            "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "SERVER_NAME",
+            "SERVER_PORT", "CONTENT_TYPE", "CONTENT_LENGTH", "wsgi.url_scheme", "wsgi.input",
+        }  # fmt: skip
+        for key, value in environ.items():
+            if key.startswith("HTTP_"):
+                if key not in ("HTTP_HOST", "HTTP_USER_AGENT"):
+                    headers.add(key[5:].replace("_", "-").title(), value)
+            elif key not in derived:
+                base[key] = value
+        scheme = environ.get("wsgi.url_scheme", "http")
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "localhost")
+        root = _wsgi_to_path(environ.get("SCRIPT_NAME", ""))
+        length = environ.get("CONTENT_LENGTH")
+        options: dict[str, Any] = {
+            "path": _wsgi_to_path(environ.get("PATH_INFO", "")) or "/",
+            "base_url": f"{scheme}://{host}{root}/",
+            "query_string": environ.get("QUERY_STRING", ""),
+            "method": environ.get("REQUEST_METHOD", "GET"),
+            "input_stream": environ.get("wsgi.input"),
+            "content_type": environ.get("CONTENT_TYPE"),
+            "content_length": int(length) if length else None,
+            "headers": headers,
+            "environ_base": base,
+        }
+        options.update(kwargs)
+        builder = cls(app, **options)
+        if "HTTP_USER_AGENT" in environ:
+            builder.environ_overrides.setdefault("HTTP_USER_AGENT", environ["HTTP_USER_AGENT"])
+        return builder
+
+    @property
+    def url_scheme(self) -> str:
+        """The URL scheme, ``http`` or ``https`` (Werkzeug's name for ``scheme``)."""
+        return self.scheme
+
+    @url_scheme.setter
+    def url_scheme(self, value: str) -> None:
+        self.scheme = value
+
+    def close(self) -> None:
+        """Close the input stream and every file object passed in ``data``."""
+        for stream in (self.input_stream, *self._files):
+            if stream is not None:
+                stream.close()
+        self._files = []
+
     def get_environ(self) -> dict[str, Any]:
         host, _, port = self.host.partition(":")
         if not port:
             port = "443" if self.scheme == "https" else "80"
-        stream = self.input_stream
+        # The built body is read afresh for each environ (a redirect may send it again).
+        stream = self.input_stream if self.body is None else None
         if stream is None:
             stream = io.BytesIO(self.body or b"")
         environ: dict[str, Any] = {
@@ -222,7 +290,7 @@ class EnvironBuilder:
             "wsgi.version": (1, 0),
             "wsgi.url_scheme": self.scheme,
             "wsgi.input": stream,
-            "wsgi.errors": sys.stderr,
+            "wsgi.errors": self.errors_stream or sys.stderr,
             "wsgi.multithread": False,
             "wsgi.multiprocess": False,
             "wsgi.run_once": False,
@@ -355,7 +423,7 @@ class TrayClient:
 
     def open(
         self,
-        path: str | EnvironBuilder = "/",
+        path: str | EnvironBuilder | Mapping[str, Any] = "/",
         *args: Any,
         buffered: bool = True,
         follow_redirects: bool = False,
@@ -363,6 +431,10 @@ class TrayClient:
     ) -> TestResponse:
         if isinstance(path, EnvironBuilder):
             builder = path
+        elif isinstance(path, Mapping):
+            # A ready environ; the client's environ_base (e.g. REMOTE_ADDR) applies over it.
+            builder = EnvironBuilder.from_environ(self.application, path)
+            builder.environ_base = {**builder.environ_base, **self.environ_base}
         else:
             base = dict(self.environ_base)
             base.update(kwargs.pop("environ_base", None) or {})
