@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tray import Flask
 from tray.exceptions import HTTPException, MethodNotAllowed, NotFound
 from tray.routing import (
     DEFAULT_CONVERTERS,
@@ -1042,3 +1043,133 @@ def test_the_slash_redirect_of_a_path_rule_ranks_after_its_group() -> None:
     docs = Map([Rule("/docs/<path:p>/", endpoint="folder"), Rule("/<path:q>", endpoint="any")])
     with pytest.raises(RequestRedirect):  # as in Werkzeug: its own first segment's group first
         docs.match("/docs/a/b", "GET")
+
+
+# ----------------------------------------------------------- exact match before slash tolerance
+
+
+def client_for(*routes: tuple[str, dict[str, Any]]) -> Any:
+    """A test client of an app whose view ``v<i>`` answers route ``i`` with its values."""
+    app = Flask(__name__)
+    for index, (rule, options) in enumerate(routes):
+
+        def view(_name: str = f"v{index}", **values: Any) -> str:
+            return " ".join([_name, *(f"{k}={v}" for k, v in sorted(values.items()))])
+
+        app.add_url_rule(rule, f"v{index}", view, **options)
+    return app.test_client()
+
+
+def answer(client: Any, path: str, method: str = "GET") -> tuple[int, str, str | None]:
+    response = client.open(path, method=method)
+    body = response.get_data(as_text=True) if response.status_code == 200 else ""
+    return response.status_code, body, response.headers.get("Location")
+
+
+LOOSE = {"strict_slashes": False}
+
+
+@pytest.mark.parametrize("loose_first", [True, False])
+@pytest.mark.parametrize("rule", ["/api/<x>", "/api/a"])  # dynamic and static
+def test_a_strict_rule_matching_exactly_beats_a_non_strict_rule_adding_its_slash(
+    loose_first: bool, rule: str
+) -> None:
+    """Werkzeug: "/api/a/" is the strict "/api/<x>/" as written, before the non-strict
+    "/api/<x>" tolerates the slash; "/api/a" stays the non-strict rule's, whatever the order."""
+    loose, strict = (rule, LOOSE), (rule + "/", {})
+    client = client_for(loose, strict) if loose_first else client_for(strict, loose)
+    values = " x=a" if "<x>" in rule else ""
+    loose_view, strict_view = ("v0", "v1") if loose_first else ("v1", "v0")
+    assert answer(client, "/api/a/") == (200, strict_view + values, None)
+    assert answer(client, "/api/a") == (200, loose_view + values, None)
+
+
+@pytest.mark.parametrize("siblings", [0, 10])  # small and large combined regexes
+def test_the_slash_added_form_ranks_after_the_rules_of_its_path(siblings: int) -> None:
+    routes = [(f"/api/<int:x>/part{i}", {}) for i in range(siblings)]
+    client = client_for(*routes, ("/api/<x>", LOOSE), ("/api/<x>/", {}), ("/api/<x>/<y>", {}))
+    loose, strict, deeper = (f"v{siblings + i}" for i in range(3))
+    assert answer(client, "/api/a/") == (200, f"{strict} x=a", None)
+    assert answer(client, "/api/5/") == (200, f"{strict} x=5", None)
+    assert answer(client, "/api/a") == (200, f"{loose} x=a", None)
+    assert answer(client, "/api/a/b") == (200, f"{deeper} x=a y=b", None)
+    if siblings:
+        assert answer(client, "/api/3/part9") == (200, "v9 x=3", None)
+
+
+def test_a_non_strict_rule_alone_still_adds_or_a_strict_one_redirects_to_its_slash() -> None:
+    loose = client_for(("/api/<x>", LOOSE))
+    assert answer(loose, "/api/a/") == (200, "v0 x=a", None)
+    assert answer(loose, "/api/a") == (200, "v0 x=a", None)
+    strict = client_for(("/api/<x>/", {}))
+    assert answer(strict, "/api/a") == (308, "", "/api/a/")
+    assert answer(strict, "/api/a?q=1") == (308, "", "/api/a/?q=1")
+    assert answer(strict, "/api/a/") == (200, "v0 x=a", None)
+
+
+def test_methods_between_a_strict_rule_and_a_non_strict_rule_adding_its_slash() -> None:
+    """As in Werkzeug: the slash-added form answers the methods the exact rule lacks; a
+    redirect to the strict rule still wins for its methods; the 405 lists both rules'."""
+    client = client_for(
+        ("/api/<x>", {"strict_slashes": False, "methods": ["POST"]}),
+        ("/api/<x>/", {"methods": ["GET"]}),
+    )
+    assert answer(client, "/api/a/") == (200, "v1 x=a", None)
+    assert answer(client, "/api/a/", "POST") == (200, "v0 x=a", None)
+    assert answer(client, "/api/a") == (308, "", "/api/a/")
+    assert answer(client, "/api/a", "POST") == (200, "v0 x=a", None)
+    response = client.put("/api/a/")
+    assert (response.status_code, response.headers["Allow"]) == (405, "GET, HEAD, OPTIONS, POST")
+    response = client.put("/api/a")
+    assert (response.status_code, response.headers["Allow"]) == (405, "OPTIONS, POST")
+
+    swapped = client_for(
+        ("/api/<x>", {"strict_slashes": False, "methods": ["GET"]}),
+        ("/api/<x>/", {"methods": ["POST"]}),
+    )
+    assert answer(swapped, "/api/a/") == (200, "v0 x=a", None)
+    assert answer(swapped, "/api/a/", "POST") == (200, "v1 x=a", None)
+    assert answer(swapped, "/api/a") == (200, "v0 x=a", None)
+    assert answer(swapped, "/api/a", "POST") == (308, "", "/api/a/")
+
+
+def test_equal_weight_converters_rank_by_first_registration_with_their_subtrees() -> None:
+    """Werkzeug tries "/<any(a,b):x>" and "/<x>" (equal weights) in the order they were first
+    registered, each with everything under it, a slash-added form included."""
+    loose_any = client_for(("/<any(a,b):x>", LOOSE), ("/<x>/", {}))
+    assert answer(loose_any, "/a/") == (200, "v0 x=a", None)
+    assert answer(loose_any, "/c/") == (200, "v1 x=c", None)
+    strict_first = client_for(("/<x>/", {}), ("/<any(a,b):x>", LOOSE))
+    assert answer(strict_first, "/a/") == (200, "v0 x=a", None)
+    assert answer(strict_first, "/a") == (308, "", "/a/")
+    deeper = client_for(("/<x>/<y>", {}), ("/<any(a,b):x>/users", {}))
+    assert answer(deeper, "/a/users") == (200, "v0 x=a y=users", None)
+    swapped = client_for(("/<any(a,b):x>/users", {}), ("/<x>/<y>", {}))
+    assert answer(swapped, "/a/users") == (200, "v0 x=a", None)
+    assert answer(swapped, "/c/users") == (200, "v1 x=c y=users", None)
+
+
+def test_a_lone_non_strict_rule_keeps_one_alternative_in_the_combined_regex() -> None:
+    """PERF: with nothing ranked between its two forms, the exact and slash-added forms share
+    one alternative (the tolerant pattern), so the per-request regex is the same as before."""
+    m = make(Rule("/api/<x>", endpoint="loose", strict_slashes=False), Rule("/api/<int:x>/y"))
+    assert endpoint(m, "/api/a/") == ("loose", {"x": "a"})
+    assert sum(group is not None for group in m._buckets["api"][1]) == 2
+    m.add(Rule("/api/<x>/", endpoint="strict"))
+    assert endpoint(m, "/api/a/") == ("strict", {"x": "a"})
+    # "/api/<int:x>/y"; "/api/<x>" as written; the redirect and the exact form of "/api/<x>/";
+    # then "/api/<x>" with the slash added.
+    assert sum(group is not None for group in m._buckets["api"][1]) == 5
+    # Rules ranked between the two forms that cannot match "/api/a/" keep them together.
+    deeper = make(
+        Rule("/api/<x>", endpoint="loose", strict_slashes=False),
+        Rule("/api/<x>/edit", endpoint="edit", methods={"POST"}),
+        Rule("/api/<x>/items/", endpoint="items"),
+    )
+    assert endpoint(deeper, "/api/a/") == ("loose", {"x": "a"})
+    assert endpoint(deeper, "/api/a/edit", "POST") == ("edit", {"x": "a"})
+    with pytest.raises(RequestRedirect):
+        deeper.match("/api/a/items", "GET")
+    with pytest.raises(MethodNotAllowed):
+        deeper.match("/api/a/edit", "GET")
+    assert sum(group is not None for group in deeper._buckets["api"][1]) == 4

@@ -303,25 +303,43 @@ class Rule:
         self._build_vars = build_vars
         # Values that never go to the query string: the rule's variables and defaults.
         self._not_query = frozenset(self.arguments) | frozenset(self.defaults or ())
-        self._sort_key = self._weights(self._parts)
-        # Where this rule answers its path without the final "/": where a rule without it
-        # would rank. A slash-spanning converter (path) ranks differently from Werkzeug's
-        # anyway, so such a rule's form comes after every rule of its first segment's group.
-        self._slashless_sort_key = self._sort_key
-        if self.rule.endswith("/") and self.rule != "/":
-            last = self._parts[-1]
-            assert isinstance(last, str)
-            if any(not conv.part_isolating for conv in self._converters.values()):
-                self._slashless_sort_key = ((0,), (9,)) if self._sort_key[0] == (0,) else ((9,),)
-            else:
-                self._slashless_sort_key = self._weights(
-                    [*self._parts[:-1], last[:-1]] if last != "/" else self._parts[:-1]
-                )
+        transitions: list[tuple[Any, ...]] = []
+        self._own_sort_key = self._weights(self._parts, transitions)
+        self._transitions = tuple(transitions)
+        # A non-strict rule without a final "/" matches its path with one added in a form of its
+        # own (``_SLASHED``, see _ranked_forms); its exact form matches the path as written only.
+        # A slash-spanning converter (path) keeps the one tolerant pattern: it ranks differently
+        # from Werkzeug's anyway.
+        self._slashed = (
+            not self.strict_slashes
+            and not self.rule.endswith("/")
+            and all(conv.part_isolating for conv in self._converters.values())
+        )
+        self._exact_regex = re.compile(self._regex.pattern[:-2]) if self._slashed else self._regex
+        self._slashes = sum(part.count("/") for part in self._parts if isinstance(part, str))
+        self._rank(self._own_sort_key)
         head = self._parts[0]
         assert isinstance(head, str)
         self._first_segment: str | None = (
             head[1:].split("/", 1)[0] if not self.is_static and "/" in head[1:] else None
         )
+
+    def _rank(self, sort_key: tuple[tuple[Any, ...], ...]) -> None:
+        """Set the sort keys of this rule's forms (see ``_ranked_forms``) from its own."""
+        self._sort_key = sort_key
+        # Where this rule answers its path without the final "/": where a rule without it
+        # would rank (its key without the final, empty, segment). A slash-spanning converter
+        # (path) ranks differently from Werkzeug's anyway, so such a rule's form comes after
+        # every rule of its first segment's group.
+        self._slashless_sort_key = sort_key
+        if self.rule.endswith("/") and self.rule != "/":
+            if any(not conv.part_isolating for conv in self._converters.values()):
+                self._slashless_sort_key = ((0,), (9,)) if sort_key[0] == (0,) else ((9,),)
+            else:
+                self._slashless_sort_key = sort_key[:-1]
+        # Where a non-strict rule answers its path with a "/" added (if ``_slashed``): after every
+        # rule matching that path as written, as Werkzeug tries it once the "/" led nowhere.
+        self._slashed_sort_key = (*sort_key, (9,))
 
     def _finish(self, parts: list[str]) -> str:
         """Join regex parts; a non-strict rule matches with or without its trailing slash."""
@@ -330,17 +348,24 @@ class Rule:
             return pattern
         return (pattern[:-1] if self.rule.endswith("/") else pattern) + "/?"
 
-    def _weights(self, parts: list[Any]) -> tuple[tuple[Any, ...], ...]:
+    def _weights(
+        self, parts: list[Any], transitions: list[tuple[Any, ...]]
+    ) -> tuple[tuple[Any, ...], ...]:
         """Sort key per path segment: static segments first, then more static text, more
-        variables, lighter converters. Comparing these tuples reproduces a segment trie's order.
+        variables, lighter converters. Comparing these tuples reproduces a segment trie's order
+        (up to ties between different segments of equal weight: see ``Map._compile``).
+
+        ``transitions`` receives each segment's identity as a transition of that trie: its
+        static text and its converters' regexes and weights.
         """
         segments: list[tuple[Any, ...]] = []
         static_len = 0
         weights: list[int] = []
         spanning = False
+        content: list[Any] = []
 
         def close() -> None:
-            nonlocal static_len, weights
+            nonlocal static_len, weights, content
             if weights:
                 # A slash-spanning converter (path) makes its segment the least specific of
                 # all, whatever static text follows it: "/docs/<path:p>/" after "/docs/<name>/".
@@ -348,27 +373,35 @@ class Rule:
                 segments.append((kind, -static_len, -len(weights), tuple(weights)))
             else:
                 segments.append((0,))
-            static_len, weights = 0, []
+            transitions.append(tuple(piece for piece in content if piece != ""))
+            static_len, weights, content = 0, [], []
 
         for part in parts:
             if isinstance(part, tuple):
                 conv = self._converters[part[0]]
                 weights.append(conv.weight)
+                content.append((conv.regex, conv.weight))
                 spanning = spanning or not conv.part_isolating
             elif spanning:
                 static_len += len(part)
+                content.append(part)
             else:
                 pieces = part.split("/")
                 static_len += len(pieces[0])
+                content.append(pieces[0])
                 for piece in pieces[1:]:
                     close()
                     static_len += len(piece)
+                    content.append(piece)
         close()
         return tuple(segments)
 
-    def _match(self, path: str) -> dict[str, Any] | None:
-        """Values if this rule alone matches ``path`` (converters included), else None."""
-        m = self._regex.fullmatch(path)
+    def _match(self, path: str, exact: bool = False) -> dict[str, Any] | None:
+        """Values if this rule alone matches ``path`` (converters included), else None.
+
+        ``exact`` leaves out a non-strict rule's slash-added form (see ``_ranked_forms``).
+        """
+        m = (self._exact_regex if exact else self._regex).fullmatch(path)
         if m is None:
             return None
         values = dict(self.defaults) if self.defaults else {}
@@ -449,7 +482,8 @@ def _combine(rules: list[Rule]) -> _Combined:
     index ``m.lastindex`` gives, as it closes last) and capture the variables directly.
 
     A rule ending in "/" also gets a slashless form ranked where its path without the "/"
-    ranks (``_ranked_forms``): a redirect for a strict rule, a match for a non-strict one.
+    ranks (``_ranked_forms``): a redirect for a strict rule, a match for a non-strict one. A
+    non-strict rule without it gets a slash-added form, ranked after the rules of that path.
 
     PERF: large sets use capture-free alternatives ending in an empty marker "()" whose index is
     ``m.lastindex``; the group's own small regex then extracts the variables. Capturing in a big
@@ -458,14 +492,31 @@ def _combine(rules: list[Rule]) -> _Combined:
     members: dict[tuple[str, bool], list[Rule]] = {}
     for rule in rules:
         members.setdefault((rule.rule, bool(rule.strict_slashes)), []).append(rule)
-    forms = _ranked_forms(list(members.values()), lambda same: same[0])
+    # (rules, form, how many characters of the pattern's end to drop). The slashless forms drop
+    # the final "/" (strict) or "/?" (non-strict); a slash-added form drops the "?" of its final
+    # "/?", its exact form the whole "/?".
+    forms: list[tuple[list[Rule], int, int]] = []
+    for same, form in _ranked_forms(list(members.values()), lambda same: same[0]):
+        if form == _SLASHED:
+            exact = next(i for i in range(len(forms) - 1, -1, -1) if forms[i][0] is same)
+            slashes = same[0]._slashes + 1
+            between = forms[exact + 1 :]
+            if any(_may_take(other[0], kind, cut, slashes) for other, kind, cut in between):
+                forms.append((same, form, 1))
+            else:
+                # PERF: nothing ranked between the exact and the slash-added form can match what
+                # the latter does: one alternative with the tolerant pattern, the regex compiled
+                # before slash-added forms had a rank of their own.
+                forms[exact] = (same, _EXACT, 0)
+        elif form == _EXACT:
+            forms.append((same, form, 2 if same[0]._slashed else 0))
+        else:
+            forms.append((same, form, 1 if form == _REDIRECT else 2))
     capture = len(forms) <= _CAPTURE_LIMIT
     alternatives: list[str] = []
     groups: list[_Group | None] = [None]
-    for same, form in forms:
+    for same, form, cut in forms:
         first = same[0]
-        # The slashless forms drop the final "/" (strict) or "/?" (non-strict) of the pattern.
-        cut = 0 if form == _EXACT else 1 if form == _REDIRECT else 2
         pattern = first._regex.pattern[: len(first._regex.pattern) - cut]
         if capture:
             offset = len(groups)  # index of this alternative's wrapping group
@@ -487,8 +538,29 @@ def _combine(rules: list[Rule]) -> _Combined:
     return re.compile("|".join(alternatives)).fullmatch, groups
 
 
+def _may_take(rule: Rule, form: int, cut: int, slashes: int) -> bool:
+    """Whether ``rule`` in ``form`` (its pattern less ``cut`` characters, see ``_combine``)
+    might match a path ending in "/" with ``slashes`` slashes: False only when its pattern
+    rules that out (its converters match no "/")."""
+    if not all(conv.part_isolating for conv in rule._converters.values()):
+        return True
+    # (slashes, ends in "/") of the paths the form matches
+    own = (rule._slashes, rule.rule.endswith("/"))
+    slashless = (rule._slashes - 1, rule.rule.endswith("//"))
+    slashed = (rule._slashes + 1, True)
+    if form == _SLASHED:
+        shapes = [slashed]
+    elif form != _EXACT:
+        shapes = [slashless]
+    elif cut == 0 and not rule.strict_slashes:  # the tolerant pattern: with or without "/"
+        shapes = [own, slashless if own[1] else slashed]
+    else:
+        shapes = [own]
+    return (slashes, True) in shapes
+
+
 # The forms a rule matches a path in (see _ranked_forms).
-_EXACT, _REDIRECT, _SLASHLESS = 0, 1, 2
+_EXACT, _REDIRECT, _SLASHLESS, _SLASHED = 0, 1, 2, 3
 
 
 def _ranked_forms(items: list[T], rule_of: Callable[[T], Rule]) -> list[tuple[T, int]]:
@@ -500,6 +572,10 @@ def _ranked_forms(items: list[T], rule_of: Callable[[T], Rule]) -> list[tuple[T,
     Werkzeug's matcher tries them: "/users/<int:id>/" redirects "/users/5" before "/users/<name>"
     matches it, while "/docs/<path:p>" still matches "/docs/a" before the redirect of
     "/docs/<path:p>/".
+
+    A non-strict rule without a final "/" also answers its path with one (``_SLASHED``), ranked
+    after every rule of that path, as Werkzeug tries it once the final "/" led nowhere: for
+    "/api/a/", "/api/<x>/" matches before non-strict "/api/<x>" does.
     """
     keyed: list[tuple[tuple[Any, ...], int, int, T, int]] = []
     for index, item in enumerate(items):
@@ -508,6 +584,8 @@ def _ranked_forms(items: list[T], rule_of: Callable[[T], Rule]) -> list[tuple[T,
         if rule.rule.endswith("/") and rule.rule != "/":
             form = _REDIRECT if rule.strict_slashes else _SLASHLESS
             keyed.append((rule._slashless_sort_key, 1, index, item, form))
+        elif rule._slashed:
+            keyed.append((rule._slashed_sort_key, 1, index, item, _SLASHED))
     keyed.sort(key=lambda entry: entry[:3])
     return [(item, form) for _, _, _, item, form in keyed]
 
@@ -582,6 +660,17 @@ class Map:
     # ----------------------------------------------------------------------- compiling
 
     def _compile(self) -> None:
+        # Werkzeug's trie tries the different transitions of equal weight out of one node in the
+        # order rules first added them, each with its whole subtree: a dynamic segment's key ends
+        # with that order, so "/<x>/..." and "/<any(a,b):x>/..." rank as they do there.
+        first_added: dict[tuple[Any, ...], int] = {}
+        for index, rule in enumerate(self._rules):
+            key = list(rule._own_sort_key)
+            for depth, segment in enumerate(key):
+                if segment[0] != 0:
+                    node = rule._transitions[: depth + 1]
+                    key[depth] = (*segment, first_added.setdefault(node, index))
+            rule._rank(tuple(key))
         ordered = sorted(self._rules, key=lambda r: r._sort_key)  # stable: ties keep add order
         static: dict[str, dict[str | None, _Hit]] = {}
         # Fill in priority order: exact paths, then the other-slash forms of non-strict rules,
@@ -703,13 +792,15 @@ class Map:
         allowed: set[str] = set()
         slashed = None if path.endswith("/") else path + "/"
         for rule, form in _ranked_forms(self._candidates(path), lambda rule: rule):
-            if form != _EXACT and slashed is None:
-                continue  # the slashless forms only answer paths without the final "/"
+            if form != _EXACT and (form == _SLASHED) == (slashed is not None):
+                # the slashless forms only answer paths without the final "/", the slash-added
+                # form only paths with it
+                continue
             if form == _REDIRECT:
                 if rule._allows(method) and rule._match(slashed) is not None:  # type: ignore[arg-type]
                     raise self._redirect(path, query_string)
                 continue
-            values = rule._match(path)
+            values = rule._match(path, exact=form == _EXACT)
             if values is None:
                 continue
             if rule._allows(method):
