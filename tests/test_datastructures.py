@@ -6,6 +6,7 @@ import copy
 import io
 import pickle
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,18 @@ import pytest
 from tray.datastructures import (
     Authorization,
     CombinedMultiDict,
+    ContentRange,
+    ContentSecurityPolicy,
     FileStorage,
+    HeaderSet,
+    IfRange,
     ImmutableMultiDict,
     MultiDict,
+    Range,
+    RequestCacheControl,
+    ResponseCacheControl,
+    WWWAuthenticate,
+    _MethodSet,
 )
 from tray.exceptions import BadRequestKeyError
 from tray.headers import EnvironHeaders, Headers
@@ -1010,3 +1020,402 @@ def test_authorization_to_header_and_copy() -> None:
     assert copy.copy(auth) == auth
     assert pickle.loads(pickle.dumps(auth)) == auth
     assert auth != "Basic Y2hlZjpzM2NyZXQ="
+
+
+# =============================================================================================
+# Header datatypes
+# =============================================================================================
+
+
+def recorder() -> tuple[list[str], Any]:
+    """A list of the header values an object wrote back, and the on_update that fills it."""
+    seen: list[str] = []
+    return seen, lambda obj: seen.append(obj.to_header())
+
+
+def test_header_set_is_an_ordered_case_insensitive_set() -> None:
+    seen, on_update = recorder()
+    hs = HeaderSet.from_header('Accept, "x y"', on_update)
+    assert list(hs) == ["Accept", "x y"]
+    hs.add("accept")  # already there: no write
+    hs.add("Cookie")
+    assert seen == ['Accept, "x y", Cookie']
+    assert "COOKIE" in hs and "cookie" in hs and 1 not in hs and hs.find(1) == -1  # type: ignore[arg-type]
+    assert (len(hs), hs[0], hs.find("x Y"), hs.index("cookie"), hs.find("nope")) == (
+        3,
+        "Accept",
+        1,
+        2,
+        -1,
+    )
+    assert hs.as_set() == {"accept", "x y", "cookie"}
+    assert hs.as_set(preserve_casing=True) == {"Accept", "x y", "Cookie"}
+    hs.discard("ACCEPT")
+    hs.discard("absent")  # no error, no write
+    assert seen[-1] == '"x y", Cookie'
+    hs.remove("X Y")
+    assert str(hs) == "Cookie" and repr(hs) == "HeaderSet(['Cookie'])"
+    with pytest.raises(KeyError, match="absent"):
+        hs.remove("absent")
+    with pytest.raises(IndexError, match="absent"):
+        hs.index("absent")
+    hs.update(["Origin", "cookie", "Accept"])
+    assert seen[-1] == "Cookie, Origin, Accept"
+    hs[0] = "Accept"  # replacing with an item already there drops the later copy
+    assert list(hs) == ["Accept", "Origin"] and seen[-1] == "Accept, Origin"
+    del hs[1]
+    assert seen[-1] == "Accept"
+    writes = len(seen)
+    hs.update([])
+    assert len(seen) == writes  # nothing changed: nothing written
+    hs.clear()
+    hs.clear()
+    assert seen[-1] == "" and len(seen) == writes + 1
+    assert not hs
+
+
+def test_header_set_equality_and_errors() -> None:
+    assert HeaderSet(["a", "B"]) == {"A", "b"} == HeaderSet(["b", "a"])
+    assert HeaderSet(["a"]) != {"a", "b"}
+    assert HeaderSet(["a"]) != ["a"]  # not a set
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(HeaderSet())
+    with pytest.raises(TypeError, match=r"items are header values \(str\), not 5 \(int\)"):
+        HeaderSet().add(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"not the str 'Cookie' \(it would add each character\)"):
+        HeaderSet().update("Cookie")
+    methods = _MethodSet.from_header("get, Post")
+    methods.add("put")
+    assert list(methods) == ["GET", "POST", "PUT"]
+
+
+def test_response_cache_control_typed_directives() -> None:
+    seen, on_update = recorder()
+    cc = ResponseCacheControl.from_header(None, on_update)
+    assert (cc.provided, cc.max_age, cc.no_cache, cc.private, cc.public, cc.no_store) == (
+        False,
+        None,
+        None,
+        None,
+        False,
+        False,
+    )
+    cc.max_age = 60
+    cc.public = True
+    cc.no_cache = "Set-Cookie"
+    cc.private = ["Set-Cookie", "Authorization"]
+    cc.s_maxage = timedelta(minutes=5)
+    cc.stale_while_revalidate = "30"
+    for flag in ("no_store", "no_transform", "must_revalidate", "proxy_revalidate"):
+        setattr(cc, flag, True)
+    cc.immutable = True
+    cc.must_understand = True
+    cc.stale_if_error = 0
+    assert seen[-1] == (
+        'max-age=60, public, no-cache=Set-Cookie, private="Set-Cookie, Authorization", '
+        "s-maxage=300, stale-while-revalidate=30, no-store, no-transform, must-revalidate, "
+        "proxy-revalidate, immutable, must-understand, stale-if-error=0"
+    )
+    assert (cc.max_age, cc.no_cache, cc.private, cc.s_maxage, cc.immutable) == (
+        60,
+        "Set-Cookie",
+        "Set-Cookie, Authorization",
+        300,
+        True,
+    )
+    assert cc["max-age"] == "60" and dict(cc)["public"] is None
+    cc.no_cache = True
+    assert cc.no_cache is True and "no-cache," in seen[-1]
+    cc.max_age = None
+    cc.public = False
+    del cc.private
+    del cc["no-store"]
+    cc["x-custom"] = "a b"
+    assert seen[-1] == (
+        "no-cache, s-maxage=300, stale-while-revalidate=30, no-transform, must-revalidate, "
+        'proxy-revalidate, immutable, must-understand, stale-if-error=0, x-custom="a b"'
+    )
+    writes = len(seen)
+    cc.max_age = None  # already absent: nothing to write
+    assert len(seen) == writes
+    cc.clear()
+    assert seen[-1] == "" and len(cc) == 0
+    assert repr(ResponseCacheControl({"max-age": "5"})) == "<ResponseCacheControl 'max-age=5'>"
+
+
+def test_cache_control_reading_is_lenient() -> None:
+    cc = ResponseCacheControl.from_header('Max-Age=abc, No-Cache, private="a, b", foo=bar')
+    assert cc.provided is True
+    assert (cc.max_age, cc.no_cache, cc.private, cc["foo"]) == (None, True, "a, b", "bar")
+    assert str(cc) == 'max-age=abc, no-cache, private="a, b", foo=bar'
+
+
+@pytest.mark.parametrize(
+    ("attr", "value", "error", "message"),
+    [
+        (
+            "max_age",
+            "soon",
+            TypeError,
+            "ResponseCacheControl.max_age is a number of seconds: "
+            "set an int \\(or a timedelta\\), or None to remove it, not 'soon' \\(str\\).",
+        ),
+        ("max_age", 1.5, TypeError, "not 1.5 \\(float\\)"),
+        ("max_age", True, TypeError, "not True \\(bool\\)"),
+        ("s_maxage", -1, ValueError, "s_maxage is a number of seconds and cannot be negative"),
+        (
+            "public",
+            "yes",
+            TypeError,
+            "ResponseCacheControl.public is a flag: set it to True or "
+            "False \\(None removes it too\\), not 'yes' \\(str\\).",
+        ),
+        ("no_cache", 5, TypeError, "no_cache is True \\(the bare directive\\), a header name"),
+        ("private", [1], TypeError, "not \\[1\\] \\(list\\)"),
+    ],
+)
+def test_cache_control_bad_values_name_the_attribute(
+    attr: str, value: object, error: type[Exception], message: str
+) -> None:
+    seen, on_update = recorder()
+    cc = ResponseCacheControl.from_header("no-store", on_update)
+    with pytest.raises(error, match=message):
+        setattr(cc, attr, value)
+    assert seen == [] and str(cc) == "no-store"
+    with pytest.raises(TypeError, match="values are str or None"):
+        cc["max-age"] = 5  # type: ignore[assignment]
+
+
+def test_request_cache_control_is_read_only() -> None:
+    cc = RequestCacheControl.from_header(
+        'no-cache="x", no-store, max-age=5, max-stale, min-fresh=3, only-if-cached, '
+        "stale-if-error=4, no-transform"
+    )
+    assert (cc.no_cache, cc.no_store, cc.max_age, cc.max_stale, cc.min_fresh) == (
+        True,
+        True,
+        5,
+        True,
+        3,
+    )
+    assert (cc.only_if_cached, cc.stale_if_error, cc.no_transform) == (True, 4, True)
+    assert RequestCacheControl.from_header("max-stale=7").max_stale == 7
+    assert RequestCacheControl.from_header("max-stale=x").max_stale is None
+    empty = RequestCacheControl.from_header(None)
+    assert (empty.no_cache, empty.max_stale, empty.max_age, empty.provided) == (
+        False,
+        None,
+        None,
+        False,
+    )
+    message = "'RequestCacheControl' objects are immutable: they are what the client sent"
+    with pytest.raises(TypeError, match=message):
+        cc.max_age = 10
+    with pytest.raises(TypeError, match=message):
+        cc["x"] = None
+    with pytest.raises(TypeError, match=message):
+        del cc["no-store"]
+    with pytest.raises(KeyError):
+        del cc["absent"]
+    assert str(cc).startswith("no-cache=x, no-store, max-age=5")
+
+
+def test_content_security_policy() -> None:
+    seen, on_update = recorder()
+    csp = ContentSecurityPolicy.from_header(None, on_update)
+    csp.default_src = "'self'"
+    csp.img_src = "* data:"
+    csp["upgrade-insecure-requests"] = ""
+    assert seen[-1] == "default-src 'self'; img-src * data:; upgrade-insecure-requests"
+    csp.img_src = None
+    del csp.default_src
+    assert seen[-1] == "upgrade-insecure-requests"
+    parsed = ContentSecurityPolicy.from_header(
+        "default-src 'self'; Script-Src 'none' https:;; report-uri /r; sandbox"
+    )
+    assert dict(parsed) == {
+        "default-src": "'self'",
+        "script-src": "'none' https:",
+        "report-uri": "/r",
+        "sandbox": "",
+    }
+    assert (parsed.script_src, parsed.style_src) == ("'none' https:", None)
+    with pytest.raises(TypeError, match=r"ContentSecurityPolicy\.script_src is a source list"):
+        parsed.script_src = ["'self'"]  # type: ignore[assignment]
+
+
+def test_content_range() -> None:
+    seen, on_update = recorder()
+    cr = ContentRange.from_header(None, on_update)
+    assert not cr and cr.to_header() == "" and repr(cr) == "<ContentRange ''>"
+    cr.set(0, 5, 10)
+    assert (
+        seen[-1] == "bytes 0-4/10"
+        and cr
+        and (cr.units, cr.start, cr.stop, cr.length)
+        == (
+            "bytes",
+            0,
+            5,
+            10,
+        )
+    )
+    cr.stop = 10
+    cr.length = None
+    assert seen[-1] == "bytes 0-9/*"
+    cr.units = "items"
+    cr.start = 3
+    assert str(cr) == "items 3-9/*"
+    cr.set(None, None, 10)
+    assert seen[-1] == "bytes */10"
+    cr.unset()
+    assert seen[-1] == "" and not cr
+    assert ContentRange.from_header("bytes 1-2/3") == ContentRange("bytes", 1, 3, 3)
+    assert ContentRange.from_header("garbage") == ContentRange(None, None, None)
+    assert ContentRange("bytes", 1, 3) != "bytes 1-2/*"
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        ((None, 0, 5, None), "it has no units"),
+        (("by tes", 0, 5, 10), "its units must be a token such as 'bytes'"),
+        (("bytes", 0, 5, -1), "its length must be an int >= 0"),
+        (("bytes", None, None, None), "an unsatisfied range \\('bytes \\*/N'\\) needs the length"),
+        (("bytes", 0, None, 10), "start and stop must both be ints"),
+        (("bytes", True, 5, 10), "start and stop must both be ints"),
+        (("bytes", 5, 5, 10), "it needs 0 <= start < stop \\(stop is exclusive\\)"),
+        (("bytes", 0, 11, 10), "stop cannot be past the length"),
+    ],
+)
+def test_content_range_refuses_what_would_be_malformed(args: tuple[Any, ...], problem: str) -> None:
+    with pytest.raises(ValueError, match=f"Invalid Content-Range \\(units=.*\\): {problem}"):
+        ContentRange(*args)
+    cr = ContentRange("bytes", 0, 5, 10)
+    with pytest.raises(ValueError, match="stop cannot be past the length"):
+        cr.stop = 11
+    assert cr.to_header() == "bytes 0-4/10"  # unchanged
+
+
+@pytest.mark.parametrize(
+    ("header", "length", "span"),
+    [
+        ("bytes=0-4", 10, (0, 5)),
+        ("bytes=5-100", 10, (5, 10)),
+        ("bytes=9-", 10, (9, 10)),
+        ("bytes=-3", 10, (7, 10)),
+        ("bytes=-20", 10, (0, 10)),  # a suffix longer than the body is the whole body
+        ("bytes=10-", 10, None),
+        ("bytes=20-30", 10, None),
+        ("bytes=0-1,3-4", 10, None),
+        ("items=0-4", 10, None),
+        ("bytes=0-4", None, None),
+        ("bytes=-3", 0, None),
+    ],
+)
+def test_range_for_length(header: str, length: int | None, span: tuple[int, int] | None) -> None:
+    rng = Range.from_header(header)
+    assert rng is not None
+    assert rng.range_for_length(length) == span
+    content_range = rng.make_content_range(length)
+    if span is None:
+        assert content_range is None and rng.to_content_range_header(length) is None
+    else:
+        assert content_range == ContentRange("bytes", span[0], span[1], length)
+        assert rng.to_content_range_header(length) == f"bytes {span[0]}-{span[1] - 1}/{length}"
+
+
+def test_range_to_header() -> None:
+    rng = Range.from_header("bytes=0-4, 6-, -3")
+    assert rng is None  # a suffix after an open range is malformed
+    rng = Range("bytes", [(0, 5), (6, None)])
+    assert (rng.to_header(), str(rng), repr(rng)) == (
+        "bytes=0-4,6-",
+        "bytes=0-4,6-",
+        "<Range 'bytes=0-4,6-'>",
+    )
+    assert Range("bytes", [(-3, None)]).to_header() == "bytes=-3"
+    assert Range.from_header("garbage") is None
+
+
+def test_if_range() -> None:
+    by_tag = IfRange.from_header('"v1"')
+    assert (by_tag.etag, by_tag.date, by_tag.to_header(), bool(by_tag)) == (
+        "v1",
+        None,
+        '"v1"',
+        True,
+    )
+    by_date = IfRange.from_header("Wed, 01 Jan 2020 00:00:00 GMT")
+    assert (by_date.etag, by_date.date) == (None, datetime(2020, 1, 1, tzinfo=UTC))
+    assert str(by_date) == "Wed, 01 Jan 2020 00:00:00 GMT"
+    assert IfRange.from_header("garbage").etag == "garbage"
+    empty = IfRange.from_header(None)
+    assert (bool(empty), empty.to_header(), repr(empty)) == (False, "", "<IfRange ''>")
+
+
+def test_www_authenticate() -> None:
+    seen, on_update = recorder()
+    challenge = WWWAuthenticate("Basic", on_update=on_update)
+    assert (challenge.type, challenge.parameters, challenge.token) == ("basic", {}, None)
+    assert challenge.to_header() == "Basic"
+    challenge.realm = "my app"
+    assert seen[-1] == 'Basic realm="my app"'
+    assert challenge.realm == challenge["realm"] == challenge.get("realm") == "my app"
+    assert challenge.nonce is None and challenge["nonce"] is None
+    challenge["charset"] = "UTF-8"
+    challenge.parameters["stale"] = None
+    assert seen[-1] == 'Basic realm="my app", charset=UTF-8, stale'
+    del challenge.stale
+    del challenge["charset"]
+    challenge.parameters.update(a="1")
+    challenge.parameters.pop("a")
+    challenge.parameters.setdefault("b", "2")
+    challenge.parameters.popitem()
+    challenge.parameters |= {"c": "3"}
+    challenge.parameters.clear()
+    assert seen[-1] == "Basic"
+    challenge.type = "Bearer"
+    challenge.token = "t0k"
+    assert seen[-1] == "Bearer t0k"
+    challenge.parameters = {"error": "invalid_token"}
+    challenge.token = None
+    assert seen[-1] == "Bearer error=invalid_token"
+    with pytest.raises(ValueError, match="Invalid authentication scheme 'a b'"):
+        challenge.type = "a b"
+    with pytest.raises(ValueError, match="Invalid authentication scheme ''"):
+        WWWAuthenticate("")
+    with pytest.raises(AttributeError):
+        del challenge.absent
+    assert repr(challenge) == "<WWWAuthenticate 'Bearer error=invalid_token'>"
+    assert str(challenge) == "Bearer error=invalid_token"
+    with pytest.raises(AttributeError):
+        challenge._private  # noqa: B018 - private names are never parameters
+
+
+@pytest.mark.parametrize(
+    ("header", "kind", "parameters", "token"),
+    [
+        (
+            'Digest realm="a", nonce="n", qop="auth,auth-int"',
+            "digest",
+            {"realm": "a", "nonce": "n", "qop": "auth,auth-int"},
+            None,
+        ),
+        ("Negotiate abc==", "negotiate", {}, "abc=="),
+        ("Basic", "basic", {}, None),
+    ],
+)
+def test_www_authenticate_from_header(
+    header: str, kind: str, parameters: dict[str, str], token: str | None
+) -> None:
+    challenge = WWWAuthenticate.from_header(header)
+    assert challenge is not None
+    assert (challenge.type, challenge.parameters, challenge.token) == (kind, parameters, token)
+    assert WWWAuthenticate.from_header(challenge.to_header()) == challenge
+    assert challenge != header
+
+
+@pytest.mark.parametrize("header", [None, "", "b@d realm=x"])
+def test_www_authenticate_unreadable_is_none(header: str | None) -> None:
+    assert WWWAuthenticate.from_header(header) is None

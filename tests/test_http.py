@@ -9,19 +9,26 @@ from http import HTTPStatus
 import pytest
 
 from tray.http import (
+    COEP,
+    COOP,
     HTTP_STATUS_NAMES,
     STATUS_LINES,
     check_header_name,
     check_header_value,
     dump_cookie,
+    dump_header,
     dump_options_header,
     dump_plain_cookie,
+    generate_etag,
     get_content_type,
     http_date,
+    parse_content_range_header,
     parse_cookie_header,
     parse_date,
     parse_dict_header,
+    parse_list_header,
     parse_options_header,
+    parse_range_header,
     parse_status,
     quote_etag,
     quote_header_value,
@@ -694,3 +701,105 @@ def test_unquote_etag(value: str | None, expected: tuple[str | None, bool]) -> N
 )
 def test_parse_dict_header(header: str | None, expected: dict[str, str | None]) -> None:
     assert parse_dict_header(header) == expected
+
+
+def test_generate_etag_is_sha1_hex() -> None:
+    """The tag Werkzeug's add_etag gives, so caches see the same tags after a port."""
+    assert generate_etag(b"hello") == "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"
+    assert generate_etag(b"") == "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+
+
+# -- list headers -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, []),
+        ("", []),
+        ("Accept-Encoding", ["Accept-Encoding"]),
+        ("a, b,c", ["a", "b", "c"]),
+        ('x y, "q, r", z', ["x y", "q, r", "z"]),
+        ("GET,  delete ,", ["GET", "delete"]),
+        ("a,, ,b", ["a", "b"]),
+        ('"a\\"b", c', ['a"b', "c"]),
+        ('"unterminated, x', ['"unterminated', "x"]),
+    ],
+)
+def test_parse_list_header(header: str | None, expected: list[str]) -> None:
+    assert parse_list_header(header) == expected
+
+
+def test_dump_header_quotes_non_tokens() -> None:
+    assert dump_header(["Accept", "has space", 'q"uote', "x=1"]) == (
+        'Accept, "has space", "q\\"uote", "x=1"'
+    )
+    assert dump_header([]) == ""
+    assert parse_list_header(dump_header(["a, b", "c"])) == ["a, b", "c"]
+
+
+# -- ranges -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("bytes=0-4", ("bytes", [(0, 5)])),
+        ("bytes = 0 - 4 ", ("bytes", [(0, 5)])),
+        ("Bytes=00-04", ("bytes", [(0, 5)])),
+        ("bytes=2-", ("bytes", [(2, None)])),
+        ("bytes=-3", ("bytes", [(-3, None)])),
+        ("bytes=0-4, 6-7", ("bytes", [(0, 5), (6, 8)])),
+        ("bytes=0-1,-5", ("bytes", [(0, 2), (-5, None)])),
+        ("bytes=0-1,2-", ("bytes", [(0, 2), (2, None)])),
+        ("items=0-4", ("items", [(0, 5)])),
+        # malformed: None, so the header is ignored
+        (None, None),
+        ("", None),
+        ("garbage", None),
+        ("=0-4", None),
+        ("by tes=0-4", None),
+        ("bytes=0-4,", None),
+        ("bytes=-", None),
+        ("bytes=a-b", None),
+        ("bytes=5-2", None),
+        ("bytes=6-7, 0-4", None),
+        ("bytes=0-4,3-6", None),
+        ("bytes=2-,5-6", None),
+        ("bytes=-5,0-1", None),
+        ("bytes=0-4;x", None),
+    ],
+)
+def test_parse_range_header(
+    header: str | None, expected: tuple[str, list[tuple[int, int | None]]] | None
+) -> None:
+    assert parse_range_header(header) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("bytes 0-4/10", ("bytes", 0, 5, 10)),
+        (" bytes 9-9/10 ", ("bytes", 9, 10, 10)),
+        ("bytes */10", ("bytes", None, None, 10)),
+        ("bytes 0-4/*", ("bytes", 0, 5, None)),
+        (None, None),
+        ("", None),
+        ("garbage", None),
+        ("bytes */*", None),
+        ("bytes 5-2/10", None),
+        ("bytes 0-10/10", None),
+        ("bytes 0-4", None),
+    ],
+)
+def test_parse_content_range_header(
+    header: str | None, expected: tuple[str, int | None, int | None, int | None] | None
+) -> None:
+    assert parse_content_range_header(header) == expected
+
+
+def test_cross_origin_policies_are_str_enums() -> None:
+    assert [m.value for m in COOP] == ["unsafe-none", "same-origin-allow-popups", "same-origin"]
+    assert [m.value for m in COEP] == ["unsafe-none", "require-corp"]
+    assert COOP("same-origin") is COOP.SAME_ORIGIN
+    assert COEP.REQUIRE_CORP == "require-corp"

@@ -6,12 +6,14 @@ Everything here is protocol-free and computed once where it can be (status lines
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from enum import StrEnum
 from http import HTTPStatus
 from urllib.parse import quote, unquote
 
@@ -646,3 +648,140 @@ def unquote_etag(value: str | None) -> tuple[str | None, bool]:
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
     return value, weak
+
+
+def generate_etag(data: bytes) -> str:
+    """The SHA-1 hex digest of ``data``: the tag ``add_etag`` gives, the same as Werkzeug's."""
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# List headers (Vary, Allow, Content-Language, Pragma, ...)
+# ---------------------------------------------------------------------------------------------
+
+_LIST_ITEM_RE = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^,]*?))\s*(?:,|$)', re.DOTALL)
+
+
+def parse_list_header(value: str | None) -> list[str]:
+    """Split ``a, "b, c", d`` into ``["a", "b, c", "d"]``: commas inside quotes are kept,
+    quoted items unescaped, empty items (``a,,b``) dropped."""
+    if not value:
+        return []
+    items: list[str] = []
+    pos = 0
+    end = len(value)
+    while pos < end:
+        m = _LIST_ITEM_RE.match(value, pos)
+        if m is None:  # pragma: no cover - the bare alternative matches up to any comma
+            break
+        quoted, plain = m.groups()
+        if quoted is not None:
+            items.append(_UNESCAPE_RE.sub(r"\1", quoted) if "\\" in quoted else quoted)
+        elif plain:
+            items.append(plain)
+        pos = m.end()
+    return items
+
+
+def dump_header(items: Iterable[str]) -> str:
+    """Join list items into a header value, quoting those that are not tokens."""
+    return ", ".join(quote_header_value(item) for item in items)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ranges
+# ---------------------------------------------------------------------------------------------
+
+_RANGE_SPEC_RE = re.compile(r"\s*(\d*)\s*-\s*(\d*)\s*")
+
+
+def parse_range_header(value: str | None) -> tuple[str, list[tuple[int, int | None]]] | None:
+    """Parse ``Range: bytes=0-99,-50`` to ``("bytes", [(0, 100), (-50, None)])``.
+
+    Each range is ``(start, stop)`` with ``stop`` exclusive, ``(start, None)`` for ``start-``
+    and ``(-n, None)`` for the last ``n`` bytes, as in Werkzeug. Anything malformed (no unit,
+    a range ending before it starts, ranges out of order or overlapping) is ``None``: a
+    server may ignore an invalid Range (RFC 9110 §14.2), and tray does.
+    """
+    if not value:
+        return None
+    units, sep, spec = value.partition("=")
+    units = units.strip().lower()
+    if not sep or not units or _TOKEN_RE.fullmatch(units) is None:
+        return None
+    ranges: list[tuple[int, int | None]] = []
+    last_end = 0
+    for item in spec.split(","):
+        m = _RANGE_SPEC_RE.fullmatch(item)
+        if m is None:
+            return None
+        first, last = m.groups()
+        if not first:
+            if not last or last_end < 0:
+                return None
+            ranges.append((-int(last), None))
+            last_end = -1
+            continue
+        if last_end < 0:
+            return None
+        start = int(first)
+        if start < last_end:
+            return None
+        if last:
+            stop = int(last) + 1
+            if stop <= start:
+                return None
+            ranges.append((start, stop))
+            last_end = stop
+        else:
+            ranges.append((start, None))
+            last_end = -1
+    return units, ranges
+
+
+_CONTENT_RANGE_RE = re.compile(
+    r"\s*([!#$%&'*+\-.^_`|~0-9A-Za-z]+)\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)\s*"
+)
+
+
+def parse_content_range_header(
+    value: str | None,
+) -> tuple[str, int | None, int | None, int | None] | None:
+    """Parse ``bytes 0-99/1234`` to ``("bytes", 0, 100, 1234)`` (``stop`` exclusive);
+    ``bytes */1234`` gives ``(units, None, None, 1234)``, an unknown length (``/*``) ``None``.
+    ``None`` when malformed."""
+    if not value:
+        return None
+    m = _CONTENT_RANGE_RE.fullmatch(value)
+    if m is None:
+        return None
+    units, first, last, length_text = m.groups()
+    length = None if length_text == "*" else int(length_text)
+    if first is None:
+        if length is None:
+            return None
+        return units, None, None, length
+    start, stop = int(first), int(last) + 1
+    if stop <= start or (length is not None and stop > length):
+        return None
+    return units, start, stop, length
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-origin isolation
+# ---------------------------------------------------------------------------------------------
+
+
+class COOP(StrEnum):
+    """``Cross-Origin-Opener-Policy`` values (``response.cross_origin_opener_policy``)."""
+
+    UNSAFE_NONE = "unsafe-none"
+    SAME_ORIGIN_ALLOW_POPUPS = "same-origin-allow-popups"
+    SAME_ORIGIN = "same-origin"
+
+
+class COEP(StrEnum):
+    """``Cross-Origin-Embedder-Policy`` values (``response.cross_origin_embedder_policy``)."""
+
+    UNSAFE_NONE = "unsafe-none"
+    REQUIRE_CORP = "require-corp"
