@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import io
 import warnings
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from http import HTTPStatus
 
 import pytest
 
-from tray import Response, Tray
+from tray import Response, Tray, make_response, request
+from tray.datastructures import ContentRange, ContentSecurityPolicy, WWWAuthenticate
+from tray.exceptions import RequestedRangeNotSatisfiable
+from tray.http import COEP, COOP, parse_date
 
 pytestmark = pytest.mark.both_protocols
 
@@ -1005,3 +1008,628 @@ def test_content_type_with_crlf_is_refused_before_the_wire(app, argument):  # ty
     assert b"X-Injected" not in body
     assert all("X-Injected" not in value for _, value in captured[0])  # type: ignore[attr-defined]
     assert body.startswith(b"<!doctype html>")  # the 500 page, nothing of the bad header
+
+
+# -- typed header accessors -------------------------------------------------------------------
+
+
+def test_cache_control_writes_the_header_back() -> None:
+    r = Response("x")
+    cc = r.cache_control
+    assert not cc.provided and cc.max_age is None and cc.no_cache is None and cc.public is False
+    cc.max_age = 60
+    cc.public = True
+    assert r.headers["Cache-Control"] == "max-age=60, public"
+    r.cache_control.no_cache = "Set-Cookie"  # a fresh view of the header sees max-age too
+    r.cache_control.private = True
+    assert r.headers["Cache-Control"] == "max-age=60, public, no-cache=Set-Cookie, private"
+    assert (r.cache_control.no_cache, r.cache_control.private) == ("Set-Cookie", True)
+    r.headers["Cache-Control"] = "no-store"
+    assert (r.cache_control.no_store, r.cache_control.max_age) == (True, None)
+    r.cache_control.no_store = False
+    assert "Cache-Control" not in r.headers  # emptied: removed, not sent blank
+
+
+def test_cache_control_bad_value_raises_before_touching_the_header() -> None:
+    r = Response("x", headers={"Cache-Control": "max-age=5"})
+    with pytest.raises(TypeError, match=r"ResponseCacheControl\.max_age is a number of seconds: "):
+        r.cache_control.max_age = "soon"  # type: ignore[assignment]
+    assert r.headers["Cache-Control"] == "max-age=5"
+
+
+@pytest.mark.parametrize(
+    ("attr", "header"),
+    [
+        ("vary", "Vary"),
+        ("content_language", "Content-Language"),
+        ("access_control_allow_headers", "Access-Control-Allow-Headers"),
+        ("access_control_allow_methods", "Access-Control-Allow-Methods"),
+        ("access_control_expose_headers", "Access-Control-Expose-Headers"),
+    ],
+)
+def test_header_set_accessors(attr: str, header: str) -> None:
+    r = Response("x")
+    assert getattr(r, attr) == set() and header not in r.headers
+    getattr(r, attr).add("Accept")
+    getattr(r, attr).update(["cookie", "ACCEPT", "X-A"])
+    assert r.headers[header] == "Accept, cookie, X-A"
+    assert "COOKIE" in getattr(r, attr)
+    getattr(r, attr).discard("Cookie")
+    assert r.headers[header] == "Accept, X-A"
+    setattr(r, attr, 'Origin, "a, b"')
+    assert list(getattr(r, attr)) == ["Origin", "a, b"]
+    assert r.headers[header] == 'Origin, "a, b"'
+    setattr(r, attr, ("Origin", "origin", "X"))  # one item per name, whatever its case
+    assert r.headers[header] == "Origin, X"
+    getattr(r, attr).clear()
+    assert header not in r.headers
+    setattr(r, attr, ["A"])
+    setattr(r, attr, [])
+    assert header not in r.headers
+    setattr(r, attr, "A")
+    setattr(r, attr, None)
+    assert header not in r.headers
+    with pytest.raises(TypeError, match=rf"Response\.{attr} takes a str or an iterable of str"):
+        setattr(r, attr, 5)
+    with pytest.raises(ValueError, match="CR, LF or NUL"):
+        getattr(r, attr).add("a\r\nX-Evil: 1")
+    assert header not in r.headers
+
+
+def test_allow_is_a_header_set_of_upper_cased_methods() -> None:
+    r = Response()
+    r.allow = "get, post"
+    assert r.headers["Allow"] == "GET, POST"
+    r.allow.add("delete")
+    assert r.headers["Allow"] == "GET, POST, DELETE"
+    assert r.allow == {"GET", "POST", "DELETE"} and "post" in r.allow
+
+
+@pytest.mark.parametrize(
+    ("attr", "header"),
+    [("date", "Date"), ("expires", "Expires"), ("last_modified", "Last-Modified")],
+)
+def test_date_accessors(attr: str, header: str) -> None:
+    r = Response()
+    assert getattr(r, attr) is None
+    setattr(r, attr, datetime(2020, 1, 2, 3, 4, 5))  # naive: UTC
+    assert r.headers[header] == "Thu, 02 Jan 2020 03:04:05 GMT"
+    assert getattr(r, attr) == datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
+    setattr(r, attr, datetime(2020, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2))))
+    assert r.headers[header] == "Thu, 02 Jan 2020 01:04:05 GMT"
+    setattr(r, attr, 0)
+    assert r.headers[header] == EPOCH
+    setattr(r, attr, 1700000000.5)
+    assert r.headers[header] == "Tue, 14 Nov 2023 22:13:20 GMT"
+    r.headers[header] = "0"  # "already expired" in Expires: not a date
+    assert getattr(r, attr) is None
+    setattr(r, attr, None)
+    assert header not in r.headers
+    with pytest.raises(TypeError, match=rf"Response\.{attr} takes a datetime .*not '2020' \(str\)"):
+        setattr(r, attr, "2020")
+
+
+def test_retry_after_and_age() -> None:
+    r = Response()
+    assert r.retry_after is None and r.age is None
+    r.retry_after = 120
+    assert r.headers["Retry-After"] == "120"
+    assert r.retry_after is not None
+    left = r.retry_after - datetime.now(UTC)
+    assert timedelta(seconds=118) < left <= timedelta(seconds=120)
+    r.retry_after = timedelta(minutes=1)
+    assert r.headers["Retry-After"] == "60"
+    r.retry_after = datetime(2020, 1, 2, 3, 4, 5)
+    assert r.headers["Retry-After"] == "Thu, 02 Jan 2020 03:04:05 GMT"
+    assert r.retry_after == datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
+    r.headers["Retry-After"] = "soon"
+    assert r.retry_after is None
+    r.retry_after = None
+    assert "Retry-After" not in r.headers
+    with pytest.raises(ValueError, match=r"Response\.retry_after .* cannot be negative \(-1\)"):
+        r.retry_after = -1
+    r.age = 30
+    assert (r.headers["Age"], r.age) == ("30", timedelta(seconds=30))
+    r.age = timedelta(minutes=2)
+    assert r.headers["Age"] == "120"
+    for bad in ("abc", "-5"):
+        r.headers["Age"] = bad
+        assert r.age is None
+    r.age = None
+    assert "Age" not in r.headers
+    with pytest.raises(TypeError, match=r"Response\.age takes a number of seconds .*'1m' \(str\)"):
+        r.age = "1m"  # type: ignore[assignment]
+
+
+def test_plain_text_accessors() -> None:
+    r = Response()
+    pairs = [
+        ("content_encoding", "Content-Encoding", "gzip"),
+        ("content_location", "Content-Location", "/menu.json"),
+        ("content_md5", "Content-MD5", "Q2hlY2sgSW50ZWdyaXR5IQ=="),
+        ("accept_ranges", "Accept-Ranges", "bytes"),
+        ("access_control_allow_origin", "Access-Control-Allow-Origin", "*"),
+    ]
+    for attr, header, value in pairs:
+        assert getattr(r, attr) is None
+        setattr(r, attr, value)
+        assert (r.headers[header], getattr(r, attr)) == (value, value)
+        setattr(r, attr, None)
+        assert header not in r.headers
+    with pytest.raises(TypeError, match=r"Response\.content_encoding takes a str, or None"):
+        r.content_encoding = b"gzip"  # type: ignore[assignment]
+
+
+def test_access_control_credentials_and_max_age() -> None:
+    r = Response()
+    assert r.access_control_allow_credentials is False and r.access_control_max_age is None
+    r.access_control_allow_credentials = True
+    assert r.headers["Access-Control-Allow-Credentials"] == "true"
+    r.headers["Access-Control-Allow-Credentials"] = "false"
+    assert r.access_control_allow_credentials is False
+    r.headers["Access-Control-Allow-Credentials"] = "true"
+    r.access_control_allow_credentials = False
+    assert "Access-Control-Allow-Credentials" not in r.headers
+    with pytest.raises(TypeError, match=r"is True or False .*not 'yes' \(str\)"):
+        r.access_control_allow_credentials = "yes"  # type: ignore[assignment]
+    r.access_control_max_age = 600
+    assert (r.headers["Access-Control-Max-Age"], r.access_control_max_age) == ("600", 600)
+    r.access_control_max_age = timedelta(hours=1)
+    assert r.access_control_max_age == 3600
+    r.headers["Access-Control-Max-Age"] = "x"
+    assert r.access_control_max_age is None
+    r.access_control_max_age = None
+    assert "Access-Control-Max-Age" not in r.headers
+
+
+def test_cross_origin_policies() -> None:
+    r = Response()
+    assert r.cross_origin_opener_policy is COOP.UNSAFE_NONE
+    assert r.cross_origin_embedder_policy is COEP.UNSAFE_NONE
+    r.cross_origin_opener_policy = COOP.SAME_ORIGIN
+    r.cross_origin_embedder_policy = "require-corp"  # type: ignore[assignment]
+    assert r.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert r.cross_origin_embedder_policy is COEP.REQUIRE_CORP
+    r.headers["Cross-Origin-Opener-Policy"] = "junk"
+    assert r.cross_origin_opener_policy is COOP.UNSAFE_NONE
+    with pytest.raises(ValueError, match=r"must be one of 'unsafe-none', 'require-corp' \(or COEP"):
+        r.cross_origin_embedder_policy = "bad"  # type: ignore[assignment]
+    r.cross_origin_opener_policy = None
+    assert "Cross-Origin-Opener-Policy" not in r.headers
+
+
+@pytest.mark.parametrize(
+    ("attr", "header"),
+    [
+        ("content_security_policy", "Content-Security-Policy"),
+        ("content_security_policy_report_only", "Content-Security-Policy-Report-Only"),
+    ],
+)
+def test_content_security_policy_accessors(attr: str, header: str) -> None:
+    r = Response()
+    assert dict(getattr(r, attr)) == {}
+    getattr(r, attr).default_src = "'self'"
+    getattr(r, attr).img_src = "*"
+    assert r.headers[header] == "default-src 'self'; img-src *"
+    assert getattr(r, attr).img_src == "*"
+    setattr(r, attr, "script-src 'none'")
+    assert r.headers[header] == "script-src 'none'"
+    setattr(r, attr, {"default-src": "'none'", "sandbox": ""})
+    assert r.headers[header] == "default-src 'none'; sandbox"
+    setattr(r, attr, ContentSecurityPolicy({"base-uri": "'self'"}))
+    assert r.headers[header] == "base-uri 'self'"
+    del getattr(r, attr).base_uri
+    assert header not in r.headers
+    setattr(r, attr, "x")
+    setattr(r, attr, None)
+    assert header not in r.headers
+    with pytest.raises(TypeError, match="takes a ContentSecurityPolicy, a dict of directives"):
+        setattr(r, attr, 5)
+
+
+def test_content_range_accessor() -> None:
+    r = Response()
+    assert not r.content_range
+    r.content_range.set(0, 5, 10)
+    assert r.headers["Content-Range"] == "bytes 0-4/10"
+    r.content_range.length = None
+    assert r.headers["Content-Range"] == "bytes 0-4/*"
+    r.content_range = "bytes */10"
+    assert (r.content_range.start, r.content_range.length) == (None, 10)
+    r.content_range = ContentRange("bytes", 2, 4, 10)
+    assert r.headers["Content-Range"] == "bytes 2-3/10"
+    r.content_range.unset()
+    assert "Content-Range" not in r.headers
+    r.content_range = "bytes 1-2/3"
+    r.content_range = None
+    assert "Content-Range" not in r.headers
+    with pytest.raises(
+        ValueError, match=r"Invalid Content-Range 'bytes 5-2/10': use 'bytes 0-99/1000'"
+    ):
+        r.content_range = "bytes 5-2/10"
+    with pytest.raises(TypeError, match="takes a ContentRange, a str or None, not 5"):
+        r.content_range = 5  # type: ignore[assignment]
+
+
+def test_www_authenticate_accessor() -> None:
+    r = Response(status=401)
+    challenge = r.www_authenticate
+    assert (challenge.type, challenge.parameters) == ("basic", {})
+    assert "WWW-Authenticate" not in r.headers  # nothing sent until it is changed
+    challenge.realm = "kitchen"
+    assert r.headers["WWW-Authenticate"] == "Basic realm=kitchen"
+    r.www_authenticate.charset = "UTF-8"
+    assert r.headers["WWW-Authenticate"] == "Basic realm=kitchen, charset=UTF-8"
+    r.www_authenticate = [
+        WWWAuthenticate("basic", {"realm": "a b"}),
+        "Bearer error=invalid_token",
+    ]
+    assert r.headers.getlist("WWW-Authenticate") == [
+        'Basic realm="a b"',
+        "Bearer error=invalid_token",
+    ]
+    assert r.www_authenticate.realm == "a b"  # the first challenge
+    r.www_authenticate = WWWAuthenticate("negotiate", token="abc==")
+    assert r.headers.getlist("WWW-Authenticate") == ["Negotiate abc=="]
+    r.www_authenticate = None
+    assert "WWW-Authenticate" not in r.headers
+    with pytest.raises(TypeError, match="takes a WWWAuthenticate, a str, a list of them or None"):
+        r.www_authenticate = [5]  # type: ignore[list-item]
+
+
+# -- entity tags ------------------------------------------------------------------------------
+
+
+def test_etags() -> None:
+    r = Response("hello")
+    assert r.get_etag() == (None, None)
+    r.set_etag("abc")
+    assert (r.headers["ETag"], r.get_etag()) == ('"abc"', ("abc", False))
+    r.set_etag("abc", weak=True)
+    assert (r.headers["ETag"], r.get_etag()) == ('W/"abc"', ("abc", True))
+    r.add_etag()  # one is set already
+    assert r.headers["ETag"] == 'W/"abc"'
+    r.add_etag(overwrite=True)
+    assert r.headers.getlist("ETag") == ['"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"']  # sha1
+    r.add_etag(overwrite=True, weak=True)
+    assert r.get_etag() == ("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d", True)
+    with pytest.raises(ValueError, match="Invalid ETag 'W/\"x\"': it contains a double quote"):
+        r.set_etag('W/"x"')
+    with pytest.raises(TypeError, match=r"set_etag\(\) takes the tag as a str .*not 5 \(int\)"):
+        r.set_etag(5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="cannot be encoded as latin-1"):
+        r.set_etag("€")
+
+
+def test_add_etag_buffers_a_stream() -> None:
+    r = Response(iter([b"a", "b"]))
+    r.add_etag()
+    assert r.headers["ETag"] == '"da23614e02469a0d7c7bd1bdab5c9c474b1904dc"'
+    assert r.response == [b"a", b"b"] and not r.is_streamed
+
+
+def test_freeze() -> None:
+    r = Response(x for x in ["ab", "c"])
+    r.freeze()
+    assert r.response == [b"ab", b"c"]
+    assert r.headers["Content-Length"] == "3"
+    assert r.get_etag() == ("a9993e364706816aba3e25717850c26c9cd0d89d", False)
+    r.set_etag("kept")
+    r.freeze()
+    assert r.get_etag() == ("kept", False)
+
+
+# -- force_type, from_app ---------------------------------------------------------------------
+
+
+class Plain(Response):
+    """A subclass with a __dict__ (no __slots__): its instances have another layout."""
+
+
+class Slotted(Response):
+    __slots__ = ()
+
+
+def test_force_type_converts_responses() -> None:
+    r = Response("body", 201, {"X-A": "1"})
+    assert Response.force_type(r) is r
+    same = Slotted.force_type(r)
+    assert same is r and type(same) is Slotted  # converted in place
+    plain = Plain.force_type(Response("body", 201, {"X-A": "1"}))
+    assert type(plain) is Plain
+    assert (plain.status, plain.headers["X-A"], plain.get_data()) == ("201 CREATED", "1", b"body")
+    plain.extra = "x"  # type: ignore[attr-defined]
+    back = Response.force_type(plain)
+    assert type(back) is Response and back.get_data() == b"body"
+    again = Plain.force_type(Plain("y"))
+    assert again.get_data() == b"y"
+    with pytest.raises(TypeError, match=r"force_type\(\) takes a Response or a WSGI application"):
+        Response.force_type(5)
+
+
+def test_force_type_runs_a_wsgi_app() -> None:
+    closed: list[bool] = []
+
+    class Body:
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            yield b"he"
+            yield b"llo"
+
+        def close(self) -> None:
+            closed.append(True)
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        start_response(
+            "202 ACCEPTED", [("Content-Type", "text/plain"), ("X-Path", environ["PATH_INFO"])]
+        )
+        return Body()
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/p"}
+    with pytest.raises(TypeError, match="force_type\\(\\) needs the WSGI environ"):
+        Response.force_type(app)
+    r = Response.force_type(app, environ)
+    assert (r.status, r.headers["X-Path"], r.is_streamed) == ("202 ACCEPTED", "/p", True)
+    assert r.get_data() == b"hello"
+    r.close()
+    assert closed == [True]
+    buffered = Response.from_app(app, environ, buffered=True)
+    assert (buffered.response, closed) == ([b"he", b"llo"], [True, True])
+
+    def writer(environ, start_response):  # type: ignore[no-untyped-def]
+        write = start_response("200 OK", [])
+        write(b"written ")
+        return [b"returned"]
+
+    assert Response.from_app(writer, environ).get_data() == b"written returned"
+
+    def lazy(environ, start_response):  # type: ignore[no-untyped-def]
+        yield b"late"
+        start_response("200 OK", [])  # too late: the body was asked for first
+
+    with pytest.raises(RuntimeError, match="returned without calling start_response"):
+        Response.from_app(lambda e, s: [], environ)
+    assert Response.from_app(lazy, environ).get_data() == b"late"
+
+    def failing(environ, start_response):  # type: ignore[no-untyped-def]
+        start_response("200 OK", [])
+        try:
+            raise KeyError("boom")
+        except KeyError:
+            import sys
+
+            start_response("500 INTERNAL SERVER ERROR", [], sys.exc_info())
+        return []
+
+    with pytest.raises(KeyError, match="boom"):
+        Response.from_app(failing, environ)
+
+
+# -- make_conditional -------------------------------------------------------------------------
+
+LAST_MODIFIED = "Wed, 01 Jan 2020 00:00:00 GMT"
+FULL = [
+    ("content-type", "text/plain; charset=utf-8"),
+    ("content-length", "10"),
+    ("etag", '"v1"'),
+    ("last-modified", LAST_MODIFIED),
+    ("cache-control", "max-age=60"),
+    ("vary", "Accept-Encoding"),
+    ("expires", EPOCH),
+    ("content-language", "en"),
+    ("x-kept", "1"),
+    ("accept-ranges", "bytes"),
+]
+# A 304 keeps what caches update from (RFC 9110 §15.4.5), not the entity headers.
+NOT_MODIFIED = [
+    ("etag", '"v1"'),
+    ("cache-control", "max-age=60"),
+    ("vary", "Accept-Encoding"),
+    ("expires", EPOCH),
+    ("x-kept", "1"),
+    ("accept-ranges", "bytes"),
+]
+
+
+@pytest.fixture
+def conditional(app, client):  # type: ignore[no-untyped-def]
+    """GET /doc through the client: (status, headers without Date, body); Date is checked."""
+
+    @app.route("/doc", methods=["GET", "HEAD", "POST"])
+    def doc():  # type: ignore[no-untyped-def]
+        r = make_response("0123456789")
+        r.mimetype = "text/plain"
+        if request.args.get("etag", "v1"):
+            r.set_etag(request.args.get("etag", "v1"), weak="weak" in request.args)
+        r.last_modified = datetime(2020, 1, 1, tzinfo=UTC)
+        r.cache_control.max_age = 60
+        r.vary.add("Accept-Encoding")
+        r.expires = 0
+        r.content_language = "en"
+        r.headers["X-Kept"] = "1"
+        if "stream" in request.args:
+            r.response = iter([b"01234", b"56789"])
+            r.content_length = None
+            return r.make_conditional(request, accept_ranges=True, complete_length=10)
+        return r.make_conditional(request, accept_ranges=True)
+
+    def get(headers=None, method="GET", query=""):  # type: ignore[no-untyped-def]
+        rv = client.open(f"/doc?{query}", method=method, headers=headers or {})
+        found = [(k.lower(), v) for k, v in rv.headers.items() if k.lower() != "date"]
+        if rv.status_code == 416:  # the error page, not the response
+            assert "Date" not in rv.headers
+        elif method in ("GET", "HEAD"):
+            assert parse_date(rv.headers["Date"]) is not None
+        else:
+            assert "Date" not in rv.headers
+        return rv.status_code, found, rv.data
+
+    return get
+
+
+NOT_MODIFIED_ANSWER = (304, NOT_MODIFIED, b"")
+OK = (200, FULL, b"0123456789")
+FAILED = (412, FULL, b"0123456789")
+WEAK = [("etag", 'W/"v1"') if k == "etag" else (k, v) for k, v in FULL]
+NO_ETAG = [(k, v) for k, v in FULL if k != "etag"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "query", "expected"),
+    [
+        ({}, "", OK),
+        ({"If-None-Match": '"v1"'}, "", NOT_MODIFIED_ANSWER),
+        ({"If-None-Match": 'W/"v1"'}, "", NOT_MODIFIED_ANSWER),  # weak comparison
+        ({"If-None-Match": '"v1"'}, "weak=1", (304, [("etag", 'W/"v1"'), *NOT_MODIFIED[1:]], b"")),
+        ({"If-None-Match": '"x", "v1"'}, "", NOT_MODIFIED_ANSWER),
+        ({"If-None-Match": "*"}, "", NOT_MODIFIED_ANSWER),
+        ({"If-None-Match": '"x"'}, "", OK),
+        # If-None-Match decides alone: a fresh If-Modified-Since does not make it a 304
+        ({"If-None-Match": '"x"', "If-Modified-Since": LAST_MODIFIED}, "", OK),
+        ({"If-Modified-Since": LAST_MODIFIED}, "", NOT_MODIFIED_ANSWER),
+        ({"If-Modified-Since": "Thu, 02 Jan 2020 00:00:00 GMT"}, "", NOT_MODIFIED_ANSWER),
+        ({"If-Modified-Since": "Tue, 31 Dec 2019 23:59:59 GMT"}, "", OK),
+        ({"If-Modified-Since": "garbage"}, "", OK),
+        ({"If-Match": '"v1"'}, "", OK),
+        ({"If-Match": '"x", "v1"'}, "", OK),
+        ({"If-Match": "*"}, "etag=", (200, NO_ETAG, b"0123456789")),
+        ({"If-Match": '"x"'}, "", FAILED),
+        ({"If-Match": '"v1"'}, "weak=1", (412, WEAK, b"0123456789")),  # strong comparison
+        ({"If-Match": '"v1"'}, "etag=", (412, NO_ETAG, b"0123456789")),  # no ETag to match
+        ({"If-Unmodified-Since": LAST_MODIFIED}, "", OK),
+        ({"If-Unmodified-Since": "Tue, 31 Dec 2019 00:00:00 GMT"}, "", FAILED),
+        ({"If-Unmodified-Since": "garbage"}, "", OK),
+        # If-Match wins over If-Unmodified-Since, then If-None-Match is checked
+        ({"If-Match": '"v1"', "If-Unmodified-Since": "Tue, 31 Dec 2019 00:00:00 GMT"}, "", OK),
+        ({"If-Match": '"v1"', "If-None-Match": '"v1"'}, "", NOT_MODIFIED_ANSWER),
+    ],
+)
+def test_make_conditional_preconditions(conditional, headers, query, expected):  # type: ignore[no-untyped-def]
+    assert conditional(headers, query=query) == expected
+
+
+def test_make_conditional_head_and_other_methods(conditional):  # type: ignore[no-untyped-def]
+    assert conditional({"If-None-Match": '"v1"'}, method="HEAD") == NOT_MODIFIED_ANSWER
+    assert conditional({}, method="HEAD") == (200, FULL, b"")
+    # POST: left alone (no Date, no Accept-Ranges, no 304 or 412)
+    for headers in ({"If-None-Match": '"v1"'}, {"If-Match": '"x"'}, {"Range": "bytes=0-4"}):
+        assert conditional(headers, method="POST") == (200, FULL[:-1], b"0123456789")
+
+
+def partial(first: int, last: int, body: bytes, length: int = 10):  # type: ignore[no-untyped-def]
+    headers = [(k, v) for k, v in FULL if k != "content-length"]
+    headers.insert(0, ("content-type", "text/plain; charset=utf-8"))
+    del headers[1]
+    headers.insert(1, ("content-length", str(last - first + 1)))
+    return 206, [*headers, ("content-range", f"bytes {first}-{last}/{length}")], body
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Range": "bytes=0-4"}, partial(0, 4, b"01234")),
+        ({"Range": "bytes = 2-"}, partial(2, 9, b"23456789")),
+        ({"Range": "bytes=-3"}, partial(7, 9, b"789")),
+        ({"Range": "bytes=-30"}, partial(0, 9, b"0123456789")),  # the whole body
+        ({"Range": "bytes=5-100"}, partial(5, 9, b"56789")),
+        ({"Range": "bytes=9-9"}, partial(9, 9, b"9")),
+        # ignored: multi-range, malformed, other units: the whole body
+        ({"Range": "bytes=0-1,3-4"}, (200, FULL, b"0123456789")),
+        ({"Range": "garbage"}, (200, FULL, b"0123456789")),
+        ({"Range": "bytes=5-2"}, (200, FULL, b"0123456789")),
+        ({"Range": "items=0-4"}, (200, FULL, b"0123456789")),
+        # If-Range: the range only for this very version
+        ({"Range": "bytes=0-4", "If-Range": '"v1"'}, partial(0, 4, b"01234")),
+        ({"Range": "bytes=0-4", "If-Range": '"old"'}, (200, FULL, b"0123456789")),
+        ({"Range": "bytes=0-4", "If-Range": 'W/"v1"'}, (200, FULL, b"0123456789")),
+        ({"Range": "bytes=0-4", "If-Range": LAST_MODIFIED}, partial(0, 4, b"01234")),
+        (
+            {"Range": "bytes=0-4", "If-Range": "Thu, 02 Jan 2020 00:00:00 GMT"},
+            (200, FULL, b"0123456789"),
+        ),
+        # preconditions come first (RFC 9110 §13.2.2)
+        ({"Range": "bytes=0-4", "If-None-Match": '"v1"'}, NOT_MODIFIED_ANSWER),
+        ({"Range": "bytes=0-4", "If-Match": '"x"'}, (412, FULL, b"0123456789")),
+    ],
+)
+def test_make_conditional_ranges(conditional, headers, expected):  # type: ignore[no-untyped-def]
+    assert conditional(headers) == expected
+
+
+def test_make_conditional_unsatisfiable_range_is_416(conditional):  # type: ignore[no-untyped-def]
+    status, found, body = conditional({"Range": "bytes=10-"})
+    assert status == 416
+    assert ("content-range", "bytes */10") in found
+    assert b"<title>416 Requested Range Not Satisfiable</title>" in body
+
+
+def test_make_conditional_range_of_a_weak_or_streamed_response(conditional):  # type: ignore[no-untyped-def]
+    status, found, body = conditional({"Range": "bytes=0-4", "If-Range": '"v1"'}, query="weak=1")
+    assert (status, body) == (200, b"0123456789")  # a weak tag never validates a range
+    status, found, body = conditional({"Range": "bytes=3-6"}, query="stream=1")
+    assert (status, body) == (206, b"3456")
+    assert ("content-range", "bytes 3-6/10") in found and ("content-length", "4") in found
+    status, found, body = conditional({}, query="stream=1")
+    assert (status, body) == (200, b"0123456789")
+    assert conditional({"Range": "bytes=0-4"}, method="HEAD") == (200, FULL, b"")
+
+
+def test_make_conditional_on_a_response_object() -> None:
+    environ = {"REQUEST_METHOD": "GET", "HTTP_IF_NONE_MATCH": '"v1"'}
+    r = Response("hello", headers={"Date": EPOCH})
+    r.set_etag("v1")
+    assert r.make_conditional(environ) is r
+    assert (r.status_code, r.headers["Date"], "Accept-Ranges" in r.headers) == (304, EPOCH, False)
+    assert r.get_data() == b"hello"  # the body stays; the writers do not send it
+    streamed = Response(iter([b"ab", b"cd", b"ef"]))
+    streamed.make_conditional({"REQUEST_METHOD": "GET", "HTTP_RANGE": "bytes=1-4"}, "bytes", 6)
+    assert (streamed.status_code, streamed.get_data()) == (206, b"bcde")
+    later = Response(iter([b"ab", b"cd", b"ef"]))
+    # complete_length is trusted: a stream shorter than it simply ends
+    later.make_conditional({"REQUEST_METHOD": "GET", "HTTP_RANGE": "bytes=3-"}, True, 9)
+    assert (later.get_data(), later.headers["Content-Range"]) == (b"def", "bytes 3-8/9")
+    aiter = Response(_async_body())
+    aiter.make_conditional({"REQUEST_METHOD": "GET", "HTTP_RANGE": "bytes=0-0"}, True, 2)
+    assert aiter.status_code == 200  # an async body is served whole
+    unknown = Response(iter([b"ab"]))
+    unknown.make_conditional({"REQUEST_METHOD": "GET", "HTTP_RANGE": "bytes=0-0"}, True)
+    assert (unknown.status_code, unknown.is_streamed) == (200, True)  # length unknown
+    for r in (Response(b""), Response("x", 404), Response("x", 201)):
+        r.make_conditional({"REQUEST_METHOD": "GET", "HTTP_RANGE": "bytes=0-0"}, True)
+        assert r.status_code in (200, 404, 201) and "Content-Range" not in r.headers
+    with pytest.raises(RequestedRangeNotSatisfiable) as info:
+        Response("abc").make_conditional({"HTTP_RANGE": "bytes=3-"}, accept_ranges=True)
+    assert info.value.length == 3
+    none = Response("abc")
+    none.make_conditional({"HTTP_RANGE": "bytes=0-0"}, accept_ranges="none")
+    assert (none.status_code, none.headers["Accept-Ranges"]) == (200, "none")
+
+
+async def _async_body():  # type: ignore[no-untyped-def]
+    yield b"ab"
+
+
+def test_header_accessors_on_the_class() -> None:
+    assert Response.vary.name == "Vary" and "depends on" in (Response.vary.__doc__ or "")
+    assert Response.expires.where == "Response.expires"
+
+
+def test_make_conditional_closes_a_sliced_stream() -> None:
+    closed: list[str] = []
+
+    def body():  # type: ignore[no-untyped-def]
+        try:
+            yield from (b"01234", b"56789", b"never")
+        finally:
+            closed.append("closed")
+
+    r = Response(body())
+    r.make_conditional({"REQUEST_METHOD": "GET", "HTTP_RANGE": "bytes=2-6"}, True, 15)
+    assert list(r.response) == [b"234", b"56"]
+    assert closed == ["closed"]  # stopped early: the view's generator was closed
+
+
+def test_make_conditional_bad_arguments() -> None:
+    with pytest.raises(TypeError, match=r"make_conditional\(\) takes the request .*not 5 \(int\)"):
+        Response().make_conditional(5)
+    with pytest.raises(TypeError, match=r"accept_ranges is True \(bytes\), False or a range unit"):
+        Response().make_conditional({}, accept_ranges=1)  # type: ignore[arg-type]
