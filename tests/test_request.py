@@ -1027,3 +1027,122 @@ def test_content_negotiation_and_conditional_headers(app, client):  # type: igno
         "since": str(datetime(2015, 10, 21, 7, 28, tzinfo=UTC)),
         "until": True,
     }
+
+
+def test_cache_range_and_cors_headers(app, client):  # type: ignore[no-untyped-def]
+    @app.route("/", methods=["GET", "OPTIONS"])
+    def index():  # type: ignore[no-untyped-def]
+        cc = request.cache_control
+        rng = request.range
+        if_range = request.if_range
+        asked = request.access_control_request_headers
+        return {
+            "cc": [cc.provided, cc.no_cache, cc.max_age, cc.max_stale, cc.only_if_cached],
+            "range": None if rng is None else [rng.units, rng.ranges, rng.to_header()],
+            "if_range": [if_range.etag, str(if_range.date), bool(if_range)],
+            "pragma": [list(request.pragma), "NO-CACHE" in request.pragma],
+            "date": str(request.date),
+            "max_forwards": request.max_forwards,
+            "content_encoding": request.content_encoding,
+            "content_md5": request.content_md5,
+            "origin": request.origin,
+            "method": request.access_control_request_method,
+            "headers": None if asked is None else list(asked),
+            "root_url": request.root_url,
+            "remote_user": request.remote_user,
+        }
+
+    assert client.get("/").json == {
+        "cc": [False, False, None, None, False],
+        "range": None,
+        "if_range": [None, "None", False],
+        "pragma": [[], False],
+        "date": "None",
+        "max_forwards": None,
+        "content_encoding": None,
+        "content_md5": None,
+        "origin": None,
+        "method": None,
+        "headers": None,
+        "root_url": "http://localhost/",
+        "remote_user": None,
+    }
+    headers = {
+        "Cache-Control": "no-cache, max-age=0, max-stale, only-if-cached",
+        "Range": "bytes=0-99, -50",
+        "If-Range": '"v1"',
+        "Pragma": "no-cache",
+        "Date": "Wed, 21 Oct 2015 07:28:00 GMT",
+        "Max-Forwards": "3",
+        "Content-Encoding": "gzip",
+        "Content-MD5": "Q2hlY2sgSW50ZWdyaXR5IQ==",
+        "Origin": "https://menu.example",
+        "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "X-Token, content-type",
+    }
+    rv = client.options("/", headers=headers)
+    assert rv.json == {
+        "cc": [True, True, 0, True, True],
+        "range": ["bytes", [[0, 100], [-50, None]], "bytes=0-99,-50"],
+        "if_range": ["v1", "None", True],
+        "pragma": [["no-cache"], True],
+        "date": "2015-10-21 07:28:00+00:00",
+        "max_forwards": 3,
+        "content_encoding": "gzip",
+        "content_md5": "Q2hlY2sgSW50ZWdyaXR5IQ==",
+        "origin": "https://menu.example",
+        "method": "PUT",
+        "headers": ["X-Token", "content-type"],
+        "root_url": "http://localhost/",
+        "remote_user": None,
+    }
+
+
+@pytest.mark.wsgi_only  # REMOTE_USER is set by a WSGI server in front; ASGI has no such key
+def test_remote_user(app, client):  # type: ignore[no-untyped-def]
+    @app.route("/")
+    def index():  # type: ignore[no-untyped-def]
+        return str(request.remote_user)
+
+    assert client.get("/", environ_base={"REMOTE_USER": "chef"}).text == "chef"
+    assert client.get("/").text == "None"
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        # garbage is ignored, never an error
+        ({"Range": "garbage", "Max-Forwards": "-1", "Date": "yesterday"}, [None, None, "None"]),
+        ({"Range": "bytes=5-2", "Max-Forwards": "many"}, [None, None, "None"]),
+        ({"If-Range": "Wed, 21 Oct 2015 07:28:00 GMT"}, [None, None, "None"]),
+    ],
+)
+def test_unreadable_request_headers_read_as_absent(app, client, headers, expected):  # type: ignore[no-untyped-def]
+    @app.route("/")
+    def index():  # type: ignore[no-untyped-def]
+        rng = request.range
+        return [None if rng is None else rng.to_header(), request.max_forwards, str(request.date)]
+
+    assert client.get("/", headers=headers).json == expected
+
+
+def test_request_cache_control_is_read_only(app, client):  # type: ignore[no-untyped-def]
+    @app.route("/")
+    def index():  # type: ignore[no-untyped-def]
+        try:
+            request.cache_control.max_age = 5
+        except TypeError as error:
+            return str(error)
+        return "changed"
+
+    rv = client.get("/", headers={"Cache-Control": "max-age=1"})
+    assert rv.text.startswith("'RequestCacheControl' objects are immutable")
+
+
+def test_if_range_date(app, client):  # type: ignore[no-untyped-def]
+    @app.route("/")
+    def index():  # type: ignore[no-untyped-def]
+        return [request.if_range.etag, str(request.if_range.date), request.if_range.to_header()]
+
+    rv = client.get("/", headers={"If-Range": "Wed, 21 Oct 2015 07:28:00 GMT"})
+    assert rv.json == [None, "2015-10-21 07:28:00+00:00", "Wed, 21 Oct 2015 07:28:00 GMT"]

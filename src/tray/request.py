@@ -23,7 +23,11 @@ from .datastructures import (
     CombinedMultiDict,
     ETags,
     FileStorage,
+    HeaderSet,
+    IfRange,
     ImmutableMultiDict,
+    Range,
+    RequestCacheControl,
 )
 from .environ import environ_from_scope, scope_path, wsgi_str
 from .exceptions import (
@@ -329,6 +333,8 @@ class Request:
         """Scheme, host and mount point, as an IRI (``http://localhost/sub/``)."""
         return f"{self.scheme}://{self.host}{_iri_path(self.script_root)}/"
 
+    root_url = url_root
+
     @property
     def base_url(self) -> str:
         """The URL without the query string, as an IRI (non-ASCII text kept, as Flask)."""
@@ -431,6 +437,67 @@ class Request:
     @property
     def if_unmodified_since(self) -> datetime | None:
         return parse_date(self.environ.get("HTTP_IF_UNMODIFIED_SINCE"))
+
+    @property
+    def if_range(self) -> IfRange:
+        """``If-Range``: the ``etag`` or ``date`` a range request is conditional on."""
+        return IfRange.from_header(self.environ.get("HTTP_IF_RANGE"))
+
+    @property
+    def range(self) -> Range | None:
+        """``Range``: ``.ranges`` as ``(start, stop)`` pairs; None when absent or malformed."""
+        return Range.from_header(self.environ.get("HTTP_RANGE"))
+
+    @property
+    def cache_control(self) -> RequestCacheControl:
+        """``Cache-Control`` as sent (``.no_cache``, ``.max_age``, ...); read-only."""
+        return RequestCacheControl.from_header(self.environ.get("HTTP_CACHE_CONTROL"))
+
+    @property
+    def pragma(self) -> HeaderSet:
+        """``Pragma`` (``"no-cache" in request.pragma``), from HTTP/1.0 clients."""
+        return HeaderSet.from_header(self.environ.get("HTTP_PRAGMA"))
+
+    @property
+    def date(self) -> datetime | None:
+        """``Date``: when the client sent the request; None if absent or invalid."""
+        return parse_date(self.environ.get("HTTP_DATE"))
+
+    @property
+    def max_forwards(self) -> int | None:
+        """``Max-Forwards`` (TRACE, OPTIONS); None when absent or not a number >= 0."""
+        value = self.environ.get("HTTP_MAX_FORWARDS", "").strip()
+        return int(value) if value.isascii() and value.isdigit() else None
+
+    @property
+    def content_encoding(self) -> str | None:
+        """``Content-Encoding`` of the body (``gzip``); tray does not decode it."""
+        return self.environ.get("HTTP_CONTENT_ENCODING")
+
+    @property
+    def content_md5(self) -> str | None:
+        return self.environ.get("HTTP_CONTENT_MD5")
+
+    @property
+    def origin(self) -> str | None:
+        """``Origin``: where a cross-origin (CORS) request comes from."""
+        return self.environ.get("HTTP_ORIGIN")
+
+    @property
+    def access_control_request_method(self) -> str | None:
+        """The method a CORS preflight (``OPTIONS``) asks permission for."""
+        return self.environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+
+    @property
+    def access_control_request_headers(self) -> HeaderSet | None:
+        """The headers a CORS preflight asks permission for; None when absent (as Werkzeug)."""
+        value = self.environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
+        return None if value is None else HeaderSet.from_header(value)
+
+    @property
+    def remote_user(self) -> str | None:
+        """``REMOTE_USER``: the user a server in front authenticated, if any."""
+        return self.environ.get("REMOTE_USER")
 
     @property
     def authorization(self) -> Authorization | None:
