@@ -1416,6 +1416,16 @@ def test_www_authenticate_from_header(
     assert challenge != header
 
 
+def test_www_authenticate_digest_quotes_what_rfc_7616_requires() -> None:
+    params = {"realm": "a", "nonce": "n", "stale": "true", "algorithm": "MD5", "opaque": "o"}
+    params |= {"qop": "auth", "domain": "/x", "q": 'a"b'}
+    assert WWWAuthenticate("digest", params).to_header() == (
+        'Digest realm="a", nonce="n", stale=true, algorithm=MD5, opaque="o", qop="auth", '
+        'domain="/x", q="a\\"b"'
+    )
+    assert WWWAuthenticate("basic", {"realm": "a"}).to_header() == "Basic realm=a"
+
+
 @pytest.mark.parametrize("header", [None, "", "b@d realm=x"])
 def test_www_authenticate_unreadable_is_none(header: str | None) -> None:
     assert WWWAuthenticate.from_header(header) is None

@@ -1482,6 +1482,7 @@ NO_ETAG = [(k, v) for k, v in FULL if k != "etag"]
         ({"If-None-Match": '"v1"'}, "weak=1", (304, [("etag", 'W/"v1"'), *NOT_MODIFIED[1:]], b"")),
         ({"If-None-Match": '"x", "v1"'}, "", NOT_MODIFIED_ANSWER),
         ({"If-None-Match": "*"}, "", NOT_MODIFIED_ANSWER),
+        ({"If-None-Match": "*"}, "etag=", (200, NO_ETAG, b"0123456789")),  # nothing to validate
         ({"If-None-Match": '"x"'}, "", OK),
         # If-None-Match decides alone: a fresh If-Modified-Since does not make it a 304
         ({"If-None-Match": '"x"', "If-Modified-Since": LAST_MODIFIED}, "", OK),

@@ -1,6 +1,7 @@
-"""Form and query containers: ``MultiDict``s and uploaded ``FileStorage``.
+"""Form and query containers (``MultiDict``s, uploaded ``FileStorage``) and the typed values of
+single headers (``ETags``, ``HeaderSet``, cache control, ranges, ...), live on a response.
 
-The APIs follow Werkzeug's so Flask code keeps working (``tray.headers`` holds the header types).
+The APIs follow Werkzeug's so Flask code keeps working (``tray.headers`` holds ``Headers``).
 """
 
 from __future__ import annotations
@@ -1548,8 +1549,11 @@ class WWWAuthenticate:
             return f"{scheme} {self._token}"
         if not self._parameters:
             return scheme
+        always = _DIGEST_QUOTED if self._type == "digest" else frozenset()
         params = ", ".join(
-            key if value is None else f"{key}={quote_header_value(value)}"
+            key
+            if value is None
+            else f"{key}={_quote_string(value) if key in always else quote_header_value(value)}"
             for key, value in self._parameters.items()
         )
         return f"{scheme} {params}"
@@ -1570,6 +1574,14 @@ class WWWAuthenticate:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.to_header()!r}>"
+
+
+#: Digest challenge parameters RFC 7616 §3.3 requires as quoted strings, even when tokens.
+_DIGEST_QUOTED = frozenset({"domain", "nonce", "opaque", "qop", "realm"})
+
+
+def _quote_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _parse_auth(value: str | None) -> tuple[str, dict[str, str | None] | None, str | None] | None:

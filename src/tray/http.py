@@ -1,4 +1,5 @@
-"""HTTP vocabulary shared by requests and responses: status lines, dates, cookies, header checks.
+"""HTTP vocabulary shared by requests and responses: status lines, dates, cookies, header checks,
+list and range headers.
 
 Everything here is protocol-free and computed once where it can be (status lines are a table).
 """

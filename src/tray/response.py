@@ -1024,8 +1024,9 @@ def _precondition_status(
             return 412
     if_none_match = ETags.from_header(environ.get("HTTP_IF_NONE_MATCH"))
     if if_none_match:
-        # Weak comparison; If-Modified-Since is then ignored (§13.1.3).
-        if if_none_match.star_tag or (etag is not None and if_none_match.contains_weak(etag)):
+        # Weak comparison; If-Modified-Since is then ignored (§13.1.3). "*" needs an ETag to
+        # match, as in Werkzeug: a 304 without any validator would tell a cache nothing.
+        if etag is not None and if_none_match.contains_weak(etag):
             return 304
         return None
     since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
