@@ -26,10 +26,10 @@ from tray.datastructures import (
     RequestCacheControl,
     ResponseCacheControl,
     WWWAuthenticate,
-    _MethodSet,
 )
 from tray.exceptions import BadRequestKeyError
 from tray.headers import EnvironHeaders, Headers
+from tray.headervalues import _MethodSet
 
 
 def sample() -> Headers:

@@ -18,17 +18,7 @@ from urllib.parse import parse_qsl, quote, unquote_to_bytes
 from . import json as _json
 from .accept import Accept, CharsetAccept, LanguageAccept, MIMEAccept, parse_accept_header
 from .config import size_setting
-from .datastructures import (
-    Authorization,
-    CombinedMultiDict,
-    ETags,
-    FileStorage,
-    HeaderSet,
-    IfRange,
-    ImmutableMultiDict,
-    Range,
-    RequestCacheControl,
-)
+from .datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict
 from .environ import environ_from_scope, scope_path, wsgi_str
 from .exceptions import (
     BadRequest,
@@ -37,6 +27,14 @@ from .exceptions import (
     UnsupportedMediaType,
 )
 from .headers import EnvironHeaders, Headers
+from .headervalues import (
+    Authorization,
+    ETags,
+    HeaderSet,
+    IfRange,
+    Range,
+    RequestCacheControl,
+)
 from .http import parse_cookie_header, parse_date, parse_options_header
 
 if TYPE_CHECKING:

@@ -14,7 +14,10 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overload
 
 from . import json as _json
-from .datastructures import (
+from .exceptions import RequestedRangeNotSatisfiable
+from .globals import _cv_ctx
+from .headers import Headers
+from .headervalues import (
     ContentRange,
     ContentSecurityPolicy,
     ETags,
@@ -24,9 +27,6 @@ from .datastructures import (
     WWWAuthenticate,
     _MethodSet,
 )
-from .exceptions import RequestedRangeNotSatisfiable
-from .globals import _cv_ctx
-from .headers import Headers
 from .http import (
     COEP,
     COOP,
