@@ -944,6 +944,69 @@ def test_copy_current_request_context_gives_a_thread_the_request(app, client, ki
     assert torn_down == ["/cook", "/cook"]  # the copy's pop, then the request's own
 
 
+def test_a_copy_pushed_where_its_original_is_current_shares_g(app, client):  # type: ignore[no-untyped-def]
+    """Flask: the copy then pushes no app context of its own (same g, no app teardown)."""
+    events: list[str] = []
+    app.teardown_request(lambda exc: events.append("request teardown"))
+    app.teardown_appcontext(lambda exc: events.append("app teardown"))
+
+    @app.route("/same-thread")
+    def same_thread():  # type: ignore[no-untyped-def]
+        g.chef = "alex"
+        copy_current_request_context(lambda: events.append(f"copy sees {g.chef}"))()
+        events.append("view goes on")
+        return "done"
+
+    assert client.get("/same-thread").text == "done"
+    assert events == [
+        "copy sees alex",
+        "request teardown",  # the copy's pop, as in Flask
+        "view goes on",
+        "request teardown",
+        "app teardown",
+    ]
+
+
+def test_a_copy_leaves_the_request_body_to_the_original(app, client):  # type: ignore[no-untyped-def]
+    import threading
+
+    app.config["ASGI_BODY_SPOOL_SIZE"] = 4  # under ASGI the body goes to a temporary file
+
+    @app.route("/upload", methods=["POST"])
+    def upload():  # type: ignore[no-untyped-def]
+        thread = threading.Thread(target=copy_current_request_context(lambda: request.path))
+        thread.start()
+        thread.join()
+        return request.get_data()
+
+    assert client.post("/upload", data=b"a large enough body").data == b"a large enough body"
+
+
+def test_a_copy_runs_coroutines_on_the_loop_serving_the_request(app, client):  # type: ignore[no-untyped-def]
+    import asyncio
+    import threading
+
+    loops: dict[str, object] = {}
+
+    @app.before_request
+    async def note_loop():  # type: ignore[no-untyped-def]
+        loops["hook"] = asyncio.get_running_loop()
+
+    @app.route("/loop")
+    def loop_view():  # type: ignore[no-untyped-def]
+        async def where() -> None:
+            loops["copy"] = asyncio.get_running_loop()
+
+        thread = threading.Thread(target=copy_current_request_context(where))
+        thread.start()
+        thread.join()
+        return "ok"
+
+    assert client.get("/loop").text == "ok"
+    # Under ASGI both are the server's loop; under WSGI each thread has its own.
+    assert (loops["copy"] is loops["hook"]) == (client.protocol == "asgi")
+
+
 def test_copy_current_request_context_outside_a_request(app):  # type: ignore[no-untyped-def]
     with pytest.raises(RuntimeError, match="copy_current_request_context"):
         copy_current_request_context(lambda: None)

@@ -749,6 +749,7 @@ def test_dump_header_quotes_non_tokens() -> None:
         ("Bytes=00-04", ("bytes", [(0, 5)])),
         ("bytes=2-", ("bytes", [(2, None)])),
         ("bytes=-3", ("bytes", [(-3, None)])),
+        ("bytes=-0", ("bytes", [(0, 0)])),  # valid, but no byte can satisfy it
         ("bytes=0-4, 6-7", ("bytes", [(0, 5), (6, 8)])),
         ("bytes=0-1,-5", ("bytes", [(0, 2), (-5, None)])),
         ("bytes=0-1,2-", ("bytes", [(0, 2), (2, None)])),

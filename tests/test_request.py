@@ -739,6 +739,20 @@ def test_a_limit_setting_of_the_wrong_type_is_named_when_used(app, client):  # t
         client.post("/form", data={"a": "b"})
     app.config["MAX_FORM_PARTS"] = 1000
     assert client.post("/form", data={"a": "b"}).data == b"b"
+    app.config["MAX_FORM_PARTS"] = float("nan")
+    with pytest.raises(TypeError, match=r"not nan"):
+        client.post("/form", data={"a": "b"})
+
+
+def test_a_float_size_setting_works_as_in_flask(app, client):  # type: ignore[no-untyped-def]
+    app.config["MAX_CONTENT_LENGTH"] = 1e1  # 10 bytes
+
+    @app.route("/raw", methods=["POST"])
+    def raw():  # type: ignore[no-untyped-def]
+        return request.get_data()
+
+    assert client.post("/raw", data=b"0123456789").data == b"0123456789"
+    assert client.post("/raw", data=b"0123456789!").status_code == 413
 
 
 @pytest.mark.wsgi_only  # under ASGI the body is received (and limited) before any view runs

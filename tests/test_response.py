@@ -1594,9 +1594,19 @@ def test_make_conditional_on_a_response_object() -> None:
     unknown = Response(iter([b"ab"]))
     unknown.make_conditional({"REQUEST_METHOD": "GET", "HTTP_RANGE": "bytes=0-0"}, True)
     assert (unknown.status_code, unknown.is_streamed) == (200, True)  # length unknown
-    for r in (Response(b""), Response("x", 404), Response("x", 201)):
+    for r, code in ((Response(b""), 200), (Response("x", 404), 404), (Response("x", 201), 201)):
         r.make_conditional({"REQUEST_METHOD": "GET", "HTTP_RANGE": "bytes=0-0"}, True)
-        assert r.status_code in (200, 404, 201) and "Content-Range" not in r.headers
+        assert (r.status_code, "Content-Range" in r.headers) == (code, False)
+    # Preconditions apply only to a success (RFC 9110 §13.2.1): a 404 stays a 404.
+    missing = Response("gone", 404)
+    missing.set_etag("v1")
+    missing.make_conditional({"REQUEST_METHOD": "GET", "HTTP_IF_MATCH": '"v2"'})
+    assert missing.status_code == 404
+    missing.make_conditional({"REQUEST_METHOD": "GET", "HTTP_IF_NONE_MATCH": '"v1"'})
+    assert missing.status_code == 404
+    # A zero-length suffix is unsatisfiable (RFC 9110 §14.1.1), not the whole body.
+    with pytest.raises(RequestedRangeNotSatisfiable):
+        Response("abc").make_conditional({"HTTP_RANGE": "bytes=-0"}, accept_ranges=True)
     with pytest.raises(RequestedRangeNotSatisfiable) as info:
         Response("abc").make_conditional({"HTTP_RANGE": "bytes=3-"}, accept_ranges=True)
     assert info.value.length == 3
@@ -1626,7 +1636,29 @@ def test_make_conditional_closes_a_sliced_stream() -> None:
     r = Response(body())
     r.make_conditional({"REQUEST_METHOD": "GET", "HTTP_RANGE": "bytes=2-6"}, True, 15)
     assert list(r.response) == [b"234", b"56"]
-    assert closed == ["closed"]  # stopped early: the view's generator was closed
+    assert closed == []  # stopped early; the response closes the view's generator
+    r.close()
+    assert closed == ["closed"]
+
+
+def test_make_conditional_closes_a_sliced_body_never_read() -> None:
+    """A client gone before the first chunk: the server closes the body unread (PEP 3333)."""
+
+    class Upload:
+        closed = False
+
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            return iter([b"0123456789"])
+
+        def close(self) -> None:
+            self.closed = True
+
+    upload = Upload()
+    r = Response(upload)
+    r.make_conditional({"REQUEST_METHOD": "GET", "HTTP_RANGE": "bytes=2-6"}, True, 10)
+    assert (r.status_code, upload.closed) == (206, False)
+    r.close()
+    assert upload.closed
 
 
 def test_make_conditional_bad_arguments() -> None:

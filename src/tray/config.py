@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import math
 import os
 import types
 from collections.abc import Callable
@@ -46,7 +47,9 @@ def size_setting(config: dict[str, Any], name: str, default: int | None = None) 
     value = config.get(name, default)
     if value is None or (type(value) is int and value >= 0):
         return value
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < math.inf:
+        # An int subclass, or a float such as 16e6 (Flask compares with it as is; sizes
+        # are whole numbers, so its floor compares the same).
         return int(value)
     raise TypeError(
         f"app.config[{name!r}] must be a number of bytes or items (an int >= 0) or None,"

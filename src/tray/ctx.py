@@ -202,21 +202,47 @@ class RequestContext(AppContext):
                 self.app.do_teardown_request(exc)
                 if self._parent is None:
                     self.app.do_teardown_appcontext(exc)
-                self.request.close()  # type: ignore[union-attr]
+                self._close_request()
         finally:
             current = _cv_ctx.get(None)
             _cv_ctx.reset(token)
         _check_popped(self, current)
 
+    def _close_request(self) -> None:
+        self.request.close()  # type: ignore[union-attr]
+
     def copy(self) -> RequestContext:
-        """A new context for the same request (its own ``g``), to push in another thread."""
-        assert self.request is not None
-        return type(self)(self.app, self.request)
+        """A new context for the same request, to push in another thread or greenlet."""
+        return _CopiedRequestContext(self)
 
     def __repr__(self) -> str:
         request = self.request
         assert request is not None
         return f"<{type(self).__name__} {request.url!r} [{request.method}] of {self.app.name}>"
+
+
+class _CopiedRequestContext(RequestContext):
+    """``RequestContext.copy()``: the same request (and the same server loop), its own ``g``
+    in another thread; pushed where the original is current, it shares the original's ``g``
+    and leaves the app teardown to it, as in Flask. The request's uploads and body belong to
+    the original context, which closes them."""
+
+    __slots__ = ("_origin",)
+
+    def __init__(self, origin: RequestContext) -> None:
+        assert origin.request is not None
+        super().__init__(origin.app, origin.request)
+        self._loop = origin._loop
+        self._origin = origin
+
+    def _join(self, parent: AppContext) -> None:
+        if parent is self._origin:
+            self._parent = parent
+        else:
+            super()._join(parent)
+
+    def _close_request(self) -> None:
+        pass
 
 
 def has_request_context() -> bool:

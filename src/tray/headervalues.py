@@ -880,7 +880,9 @@ class Range:
     def to_header(self) -> str:
         specs = []
         for start, stop in self.ranges:
-            if stop is not None:
+            if stop == start:
+                specs.append("-0")  # the empty suffix
+            elif stop is not None:
                 specs.append(f"{start}-{stop - 1}")
             else:
                 specs.append(f"{start}-" if start >= 0 else str(start))

@@ -720,7 +720,10 @@ def parse_range_header(value: str | None) -> tuple[str, list[tuple[int, int | No
         if not first:
             if not last or last_end < 0:
                 return None
-            ranges.append((-int(last), None))
+            suffix = int(last)
+            # A zero-length suffix is a valid but unsatisfiable range (RFC 9110 §14.1.1): the
+            # empty (0, 0), not (0, None), which would be the whole body.
+            ranges.append((-suffix, None) if suffix else (0, 0))
             last_end = -1
             continue
         if last_end < 0:

@@ -657,7 +657,9 @@ class Response:
             self._replace_header("Accept-Ranges", units)
         etag, weak = unquote_etag(self._header("etag"))
         last_modified = parse_date(self._header("last-modified"))
-        status = _precondition_status(environ, etag, weak, last_modified)
+        # Preconditions apply only to a response that would be a success (RFC 9110 §13.2.1).
+        success = 200 <= self._status_code < 300
+        status = _precondition_status(environ, etag, weak, last_modified) if success else None
         if status is not None:
             self.status_code = status
         elif (
@@ -693,6 +695,10 @@ class Response:
             self.response = [b"".join(encode_chunk(chunk) for chunk in body)[start:stop]]
         else:
             self.response = _byte_slice(body, start, stop)
+            close = getattr(body, "close", None)
+            if close is not None:
+                # Closed with the response, even if the slice is never started.
+                self.call_on_close(close)
         self.status_code = 206
         self._replace_header("Content-Length", str(stop - start))
         self._replace_header("Content-Range", f"bytes {start}-{stop - 1}/{length}")
@@ -1050,21 +1056,16 @@ def _if_range_holds(
 
 
 def _byte_slice(chunks: Iterable[Any], start: int, stop: int) -> Iterator[bytes]:
-    """Bytes ``start:stop`` of a streamed body; the stream is closed when this is."""
+    """Bytes ``start:stop`` of a streamed body (the response closes the body itself)."""
     pos = 0
-    try:
-        for chunk in chunks:
-            data = encode_chunk(chunk)
-            end = pos + len(data)
-            if end > start:
-                yield data[max(start - pos, 0) : stop - pos]
-            pos = end
-            if pos >= stop:
-                break
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
+    for chunk in chunks:
+        data = encode_chunk(chunk)
+        end = pos + len(data)
+        if end > start:
+            yield data[max(start - pos, 0) : stop - pos]
+        pos = end
+        if pos >= stop:
+            break
 
 
 def encode_chunk(chunk: Any) -> bytes:
