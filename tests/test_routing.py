@@ -1173,3 +1173,386 @@ def test_a_lone_non_strict_rule_keeps_one_alternative_in_the_combined_regex() ->
     with pytest.raises(MethodNotAllowed):
         deeper.match("/api/a/edit", "GET")
     assert sum(group is not None for group in deeper._buckets["api"][1]) == 4
+
+
+# --------------------------------------------------------------------------- rule options
+
+
+def test_unknown_rule_options_are_a_type_error_naming_them() -> None:
+    with pytest.raises(TypeError) as info:
+        Rule("/x", endpoint="x", sudomain="api", build_onyl=True)
+    assert str(info.value) == (
+        "URL rule '/x' got unknown option(s) 'build_onyl', 'sudomain'; a rule takes endpoint,"
+        " methods, strict_slashes, defaults, provide_automatic_options, subdomain, host,"
+        " build_only, redirect_to, alias and merge_slashes"
+    )
+    app = Flask(__name__)
+    with pytest.raises(TypeError, match=r"^URL rule '/y' got unknown option\(s\) 'colour';"):
+        app.add_url_rule("/y", "y", lambda: "y", colour="red")
+
+
+def test_websocket_rules_are_refused() -> None:
+    with pytest.raises(TypeError) as info:
+        Rule("/ws", endpoint="ws", websocket=True)
+    assert str(info.value) == (
+        "URL rule '/ws' has websocket=True, but tray does not serve WebSocket routes; drop"
+        " the option (or serve WebSockets with another ASGI app)"
+    )
+    assert Rule("/ws", websocket=False).websocket is False
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        (
+            {"subdomain": 5},
+            TypeError,
+            "subdomain of URL rule '/r' must be a str like 'api' or '<user>', not 5",
+        ),
+        (
+            {"host": "a.test/x"},
+            ValueError,
+            "host 'a.test/x' of URL rule '/r' has a '/': give the host alone, like"
+            " 'api.example.com'",
+        ),
+        (
+            {"subdomain": "<1x>"},
+            ValueError,
+            "subdomain '<1x>' of URL rule '/r' has a malformed variable '<1x>': write <name>,"
+            " <converter:name> or <converter(args):name> using Python identifiers",
+        ),
+        (
+            {"redirect_to": 5},
+            TypeError,
+            "redirect_to of URL rule '/r' must be a URL string (with <name> placeholders) or a"
+            " callable returning one, not 5",
+        ),
+    ],
+)
+def test_rule_options_are_checked_when_written(
+    options: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as info:
+        Rule("/r", endpoint="r", **options)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            Rule("/a/<int:id>", endpoint="a", redirect_to="/b/<int:id>"),
+            "redirect_to '/b/<int:id>' of URL rule '/a/<int:id>' uses <int:id>, which is not a"
+            " variable of the rule; a placeholder names a variable, e.g. <id> (for anything"
+            " else pass a callable)",
+        ),
+        (
+            Rule("/d", endpoint="d", defaults={"id": 1}, redirect_to="/b/<id>"),
+            "redirect_to '/b/<id>' of URL rule '/d' uses <id>, which is not a variable of the"
+            " rule; a placeholder names a variable, e.g. <id> (for anything else pass a"
+            " callable)",
+        ),
+        (
+            Rule("/u/<user>", endpoint="u", subdomain="<user>"),
+            "URL rule '/u/<user>' uses the variable name 'user' in both its subdomain and its"
+            " path; give each variable its own name",
+        ),
+        (
+            Rule("/u", endpoint="u", subdomain="<nope:user>"),
+            "subdomain '<nope:user>' of URL rule '/u' uses unknown converter 'nope'; known"
+            " converters: any, default, float, int, path, string, uuid. Register custom ones"
+            " first with app.url_map.converters['nope'] = YourConverter",
+        ),
+    ],
+)
+def test_rule_options_are_checked_against_the_rule_when_added(rule: Rule, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        Map([rule])
+    assert str(info.value) == message
+
+
+# --------------------------------------------------------------------------- redirect_to
+
+
+def redirect_app(*routes: tuple[str, dict[str, Any]]) -> tuple[Any, list[str]]:
+    """An app whose views record that they ran (a redirect_to rule's view must not)."""
+    app = Flask(__name__)
+    ran: list[str] = []
+    views: dict[str, Any] = {}
+    for index, (rule, options) in enumerate(routes):
+        name = options.pop("endpoint", f"v{index}")
+
+        def view(_name: str = name, **values: Any) -> str:
+            ran.append(_name)
+            return _name
+
+        app.add_url_rule(rule, name, views.setdefault(name, view), **options)
+    return app, ran
+
+
+def test_redirect_to_answers_308_with_the_placeholders_filled_and_never_runs_the_view() -> None:
+    app, ran = redirect_app(
+        ("/a/<int:id>", {"redirect_to": "/b/<id>"}),
+        ("/uni/<name>", {"redirect_to": "/x/<name>"}),
+        ("/g/<path:p>", {"redirect_to": "/h/<p>"}),
+    )
+    client = app.test_client()
+    response = client.get("/a/5?q=1")  # Werkzeug drops the query string
+    assert (response.status_code, response.headers["Location"]) == (308, "/b/5")
+    assert response.text == (
+        "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>"
+        '\n<p>You should be redirected automatically to the target URL: <a href="/b/5">/b/5</a>.'
+        " If not, click the link.\n"
+    )
+    assert answer(client, "/uni/café b") == (308, "", "/x/caf%C3%A9%20b")  # converters' to_url
+    assert answer(client, "/g/x/y z") == (308, "", "/h/x/y%20z")
+    for method in ("POST", "PUT"):  # a method the rule lacks is still a 405
+        assert client.open("/a/5", method=method).status_code == 405
+    for method in ("HEAD", "OPTIONS"):
+        assert answer(client, "/a/5", method) == (308, "", "/b/5")
+    assert answer(client, "/a/x") == (404, "", None)
+    assert ran == []
+
+
+def test_redirect_to_a_callable_gets_the_map_and_the_values() -> None:
+    seen: list[Any] = []
+
+    def target(url_map: Map, name: str) -> str:
+        seen.append((url_map, name))
+        return f"/profile/{url_map.build('profile', {'name': name.upper()})[1:]}"
+
+    app, ran = redirect_app(
+        ("/u/<name>", {"redirect_to": target}), ("/<name>", {"endpoint": "profile"})
+    )
+    client = app.test_client()
+    assert answer(client, "/u/bob") == (308, "", "/profile/BOB")
+    assert seen == [(app.url_map, "bob")]
+    assert ran == []
+
+    bad, _ = redirect_app(("/u", {"redirect_to": lambda url_map: 5}))
+    bad.testing = True
+    with pytest.raises(TypeError) as info:
+        bad.test_client().get("/u")
+    assert str(info.value) == (
+        "redirect_to of URL rule '/u' returned 5; it must return the URL to redirect to, as a str"
+    )
+
+
+def test_redirect_to_comes_after_the_trailing_slash_redirect() -> None:
+    app, ran = redirect_app(
+        ("/sl/", {"redirect_to": "/b/2"}),
+        ("/ns", {"redirect_to": "/b/3", "strict_slashes": False}),
+    )
+    client = app.test_client()
+    assert answer(client, "/sl") == (308, "", "/sl/")
+    assert answer(client, "/sl/?a=1") == (308, "", "/b/2")
+    assert answer(client, "/ns") == (308, "", "/b/3")
+    assert answer(client, "/ns/") == (308, "", "/b/3")
+    assert ran == []
+
+
+def test_redirect_to_on_a_map_raises_request_redirect() -> None:
+    m = make(Rule("/a/<int:id>", endpoint="a", redirect_to="/b/<id>"))
+    with pytest.raises(RequestRedirect) as info:
+        m.match("/a/7", "GET", "q=1")
+    assert (info.value.code, info.value.new_url) == (308, "/b/7")
+
+
+# --------------------------------------------------------------------------- build_only, alias
+
+
+def test_build_only_rules_are_built_but_never_matched() -> None:
+    app, ran = redirect_app(
+        ("/ext", {"endpoint": "ext", "build_only": True}),
+        ("/both", {"endpoint": "both"}),
+        ("/both-b", {"endpoint": "both", "build_only": True}),
+        ("/bo", {"endpoint": "bo", "build_only": True, "redirect_to": "/both"}),
+    )
+    client = app.test_client()
+    for path in ("/ext", "/both-b", "/bo"):
+        for method in ("GET", "OPTIONS"):
+            assert client.open(path, method=method).status_code == 404
+    assert answer(client, "/both") == (200, "both", None)
+    assert ran == ["both"]
+    with app.test_request_context():
+        assert app.url_for("ext", q=1) == "/ext?q=1"
+        assert app.url_for("both") == "/both"
+        assert app.url_for("bo") == "/bo"
+
+
+def test_an_alias_redirects_to_the_canonical_url_keeping_the_query() -> None:
+    app, ran = redirect_app(
+        ("/alias/<int:id>", {"endpoint": "canon", "alias": True}),
+        ("/canon/<int:id>", {"endpoint": "canon"}),
+    )
+    client = app.test_client()
+    assert answer(client, "/alias/4?k=v") == (308, "", "/canon/4?k=v")
+    assert answer(client, "/canon/4") == (200, "canon", None)
+    assert ran == ["canon"]  # the canonical request only
+    response = client.get("/alias/4", base_url="http://localhost/mount/")
+    assert response.headers["Location"] == "/mount/canon/4"
+    with app.test_request_context():
+        assert app.url_for("canon", id=1) == "/canon/1"  # aliases build last
+
+    lonely, _ = redirect_app(("/al", {"endpoint": "al", "alias": True}))
+    lonely.testing = True
+    with pytest.raises(RuntimeError) as info:
+        lonely.test_client().get("/al")
+    assert str(info.value) == (
+        "URL rule '/al' is an alias of endpoint 'al', which has no other rule to redirect to:"
+        " add its canonical rule (without alias=True)"
+    )
+
+
+# --------------------------------------------------------------------------- merge_slashes
+
+
+def test_merge_slashes_redirects_to_the_path_with_single_slashes() -> None:
+    app, ran = redirect_app(
+        ("/m/n", {}),
+        ("/c//d", {}),  # the rule is "/c/d"
+        ("/keep//k", {"merge_slashes": False}),
+        ("/dd/<path:p>", {}),
+        ("/sd/", {}),
+        ("/st/<int:x>", {"methods": ["PUT"]}),
+    )
+    client = app.test_client()
+    assert answer(client, "/m//n?x=1") == (308, "", "/m/n?x=1")
+    assert answer(client, "/m///n") == (308, "", "/m/n")
+    assert answer(client, "/m/n") == (200, "v0", None)
+    assert answer(client, "/c/d") == (200, "v1", None)
+    assert answer(client, "/c//d") == (308, "", "/c/d")
+    assert answer(client, "/keep//k") == (200, "v2", None)
+    assert answer(client, "/keep/k") == (404, "", None)
+    assert answer(client, "/dd/a//b") == (200, "v3", None)  # a path variable takes "//" as is
+    assert answer(client, "/sd//") == (308, "", "/sd/")
+    assert answer(client, "/sd//x") == (404, "", None)
+    response = client.get("/st//3")  # the merged path's 405
+    assert (response.status_code, response.headers["Allow"]) == (405, "OPTIONS, PUT")
+    assert answer(client, "/st//3", "PUT") == (308, "", "/st/3")
+    assert ran == ["v0", "v1", "v2", "v3"]
+    with app.test_request_context():
+        assert app.url_for("v1") == "/c/d"
+        assert app.url_for("v2") == "/keep//k"
+
+
+def test_merge_slashes_can_be_turned_off_per_map() -> None:
+    m = Map([Rule("/a/b", endpoint="ab"), Rule("/c//d", endpoint="cd")], merge_slashes=False)
+    with pytest.raises(NotFound):
+        m.match("/a//b", "GET")
+    assert endpoint(m, "/c//d") == ("cd", {})
+    on = make(Rule("/a/b", endpoint="ab"))
+    with pytest.raises(RequestRedirect) as info:
+        on.match("/a//b", "GET")
+    assert info.value.new_url == "/a/b"
+
+
+# --------------------------------------------------------------------------- subdomains, hosts
+
+
+def domain_map(*rules: Rule, **options: Any) -> Map:
+    return Map(list(rules), **options)
+
+
+def test_match_domain_tries_the_exact_subdomain_then_patterns_most_specific_first() -> None:
+    m = domain_map(
+        Rule("/", endpoint="any", subdomain="<sub>"),
+        Rule("/", endpoint="num", subdomain="<int:n>"),
+        Rule("/", endpoint="api", subdomain="api"),
+        Rule("/", endpoint="index"),
+        Rule("/only", endpoint="only", subdomain="<sub>"),
+        Rule("/a<y>", endpoint="ax", subdomain="a<x>"),
+    )
+    assert m.match_domain("api", "/", "GET") == (m._rules[2], {})
+    assert m.match_domain("", "/", "GET") == (m._rules[3], {})
+    assert m.match_domain("5", "/", "GET") == (m._rules[1], {"n": 5})
+    assert m.match_domain("a.b", "/", "GET") == (m._rules[0], {"sub": "a.b"})
+    assert m.match_domain("api", "/only", "GET") == (m._rules[4], {"sub": "api"})
+    assert m.match_domain("ab", "/ac", "GET") == (m._rules[5], {"x": "b", "y": "c"})
+    assert m.match("/", "GET") == (m._rules[3], {})  # the default subdomain
+    with pytest.raises(NotFound):
+        m.match("/only", "GET")
+
+
+def test_match_domain_adds_up_the_methods_of_every_matching_group() -> None:
+    m = domain_map(
+        Rule("/x", endpoint="get", subdomain="api", methods=["GET"]),
+        Rule("/x", endpoint="post", subdomain="<sub>", methods=["POST"]),
+        Rule("/x", endpoint="put", methods=["PUT"]),
+    )
+    assert m.match_domain("api", "/x", "POST") == (m._rules[1], {"sub": "api"})
+    with pytest.raises(MethodNotAllowed) as info:
+        m.match_domain("api", "/x", "DELETE")
+    assert info.value.valid_methods == ["GET", "HEAD", "POST"]
+    assert m.allowed_methods("/x", "api") == ["GET", "HEAD", "POST"]
+    assert m.allowed_methods("/x") == ["PUT"]
+    assert m.allowed_methods("/x", "zz") == ["POST"]
+
+
+def test_match_domain_without_subdomain_rules_only_answers_the_default() -> None:
+    m = domain_map(Rule("/", endpoint="index"))
+    assert m.match_domain("", "/", "GET") == (m._rules[0], {})
+    with pytest.raises(NotFound):
+        m.match_domain("www", "/", "GET")
+    assert m.allowed_methods("/", "www") == []
+    www = domain_map(Rule("/", endpoint="index"), default_subdomain="www")
+    assert www._rules[0].subdomain == "www"
+    assert www.match_domain("www", "/", "GET") == (www._rules[0], {})
+
+
+def test_a_pattern_matching_the_default_subdomain_joins_plain_matching() -> None:
+    """With default_subdomain="www", "<sub>" matches it too: match() tries both groups."""
+    m = domain_map(
+        Rule("/", endpoint="sub", subdomain="<sub>", methods=["GET"]),
+        Rule("/only-www", endpoint="www"),
+        default_subdomain="www",
+    )
+    assert m.match("/", "GET") == (m._rules[0], {"sub": "www"})
+    assert m.match("/only-www", "GET") == (m._rules[1], {})
+    assert m.allowed_methods("/") == ["GET", "HEAD"]
+    assert m.match_domain("api", "/", "GET") == (m._rules[0], {"sub": "api"})
+    with pytest.raises(NotFound):
+        m.match("/nope", "GET")
+
+
+def test_host_matching_matches_the_whole_host() -> None:
+    m = domain_map(
+        Rule("/", endpoint="index", host="example.test"),
+        Rule("/", endpoint="sub", host="<name>.example.test"),
+        Rule("/", endpoint="dflt", host="<name>", defaults={"name": "default"}),
+        Rule("/nohost", endpoint="nohost"),
+        host_matching=True,
+    )
+    assert m.host_matching is True
+    assert m.match_domain("example.test", "/", "GET") == (m._rules[0], {})
+    assert m.match_domain("a.example.test", "/", "GET") == (m._rules[1], {"name": "a"})
+    # the rule's defaults win over its host's values, as in Werkzeug
+    assert m.match_domain("other.test", "/", "GET") == (m._rules[2], {"name": "default"})
+    with pytest.raises(NotFound):
+        m.match_domain("example.test", "/nohost", "GET")
+    assert m.build_domain("sub", {"name": "q"}) == ("q.example.test", "/")
+    assert m.build_domain("index", {"x": 1}) == ("example.test", "/?x=1")
+    assert m.build_domain("nohost") == ("", "/nohost")
+    assert m.build("sub", {"name": "q"}) == "/"  # the path alone
+
+
+def test_build_domain_prefers_a_rule_of_the_given_host() -> None:
+    m = domain_map(
+        Rule("/a", endpoint="e", host="one.test"),
+        Rule("/b", endpoint="e", host="two.test"),
+        host_matching=True,
+    )
+    assert m.build_domain("e") == ("one.test", "/a")
+    assert m.build_domain("e", prefer="two.test") == ("two.test", "/b")
+    assert m.build_domain("e", prefer="three.test") == ("one.test", "/a")
+    with pytest.raises(BuildError):
+        m.build_domain("nope")
+
+
+def test_subdomain_values_fill_redirect_to_placeholders() -> None:
+    m = domain_map(
+        Rule("/old/<int:id>", endpoint="old", subdomain="<user>", redirect_to="/new/<user>/<id>")
+    )
+    with pytest.raises(RequestRedirect) as info:
+        m.match_domain("bob", "/old/3", "GET")
+    assert info.value.new_url == "/new/bob/3"
