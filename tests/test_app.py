@@ -1520,3 +1520,143 @@ def test_no_setup_after_the_first_request(app, client, setup):
     assert client.get("/").text == "index"
     with pytest.raises(AssertionError, match=r"can no longer be called on the application"):
         setup(app)
+
+
+# -- subdomains and hosts ---------------------------------------------------------------------
+
+
+def test_subdomain_and_host_matching_options():
+    plain = Flask("plain")
+    assert (plain.subdomain_matching, plain.url_map.host_matching) == (False, False)
+    assert plain.url_map.default_subdomain == ""
+    subs = Flask("subs", subdomain_matching=True)
+    assert (subs.subdomain_matching, subs.url_map.host_matching) == (True, False)
+    hosts = Flask("hosts", host_matching=True, static_host="static.test")
+    assert (hosts.subdomain_matching, hosts.url_map.host_matching) == (False, True)
+    with pytest.raises(ValueError) as info:
+        Flask("bad", static_host="static.test")
+    assert str(info.value) == (
+        "static_host='static.test' only applies with host matching: pass host_matching=True"
+        " too, or drop static_host"
+    )
+
+
+def subdomain_app(**options):
+    app = Flask("subdomains", **options)
+    app.config["SERVER_NAME"] = "example.test"
+
+    @app.route("/")
+    def index():
+        return "index"
+
+    @app.route("/api", subdomain="api")
+    def api():
+        return "api"
+
+    @app.route("/u/<int:id>", subdomain="<user>")
+    def user(user, id):
+        return f"{user} {id}"
+
+    return app
+
+
+def test_url_for_makes_a_url_of_another_subdomain_external():
+    app = subdomain_app(subdomain_matching=True)
+    with app.test_request_context("/", base_url="http://example.test"):
+        assert url_for("index") == "/"
+        assert url_for("api") == "http://api.example.test/api"
+        assert url_for("user", user="bob", id=3, page=2) == "http://bob.example.test/u/3?page=2"
+        assert url_for("api", _scheme="https") == "https://api.example.test/api"
+    with app.test_request_context("/api", subdomain="api"):
+        assert request.endpoint == "api"
+        assert url_for("api") == "/api"
+        assert url_for("api", _external=True) == "http://api.example.test/api"
+        assert url_for("index") == "http://example.test/"
+        assert url_for("user", user="api", id=1) == "/u/1"
+    with app.test_request_context("/u/5", subdomain="bob"):
+        assert (request.endpoint, request.view_args) == ("user", {"user": "bob", "id": 5})
+    with app.app_context():
+        assert url_for("index") == "http://example.test/"
+        assert url_for("api", _external=False) == "http://api.example.test/api"
+
+
+def test_url_for_of_subdomain_rules_without_subdomain_matching():
+    """As in Flask: the request is one to the default subdomain, whatever its host."""
+    app = subdomain_app()
+    with app.test_request_context("/", base_url="http://api.example.test"):
+        assert url_for("index") == "/"
+        assert url_for("api") == "http://api.example.test/api"
+    app.config["SERVER_NAME"] = None
+    with app.test_request_context("/", base_url="http://other.test:8080"):
+        assert url_for("api") == "http://api.other.test:8080/api"
+    with app.app_context(), pytest.raises(RuntimeError) as info:
+        url_for("api", _external=False)
+    assert str(info.value) == (
+        "Unable to build the URL of 'api' (subdomain 'api') outside a request: set"
+        " app.config['SERVER_NAME'] (e.g. 'example.com') so tray knows the host."
+    )
+
+
+def test_a_subdomain_url_from_url_for_reaches_its_view():
+    """Flask's test_testing::test_subdomain."""
+    app = Flask("sub", subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.com"
+
+    @app.route("/", subdomain="<company_id>")
+    def view(company_id):
+        return company_id
+
+    with app.test_request_context():
+        url = url_for("view", company_id="xxx")
+    assert url == "http://xxx.example.com/"
+    response = app.test_client().get(url)
+    assert (response.status_code, response.data) == (200, b"xxx")
+
+
+def test_external_urls_in_a_request_use_server_name():
+    """Flask: with SERVER_NAME set, a request's external URLs name it (lowercase, without the
+    scheme's default port), not the request's Host."""
+    app = Flask("names")
+
+    @app.route("/")
+    def index():
+        return url_for("index", _external=True)
+
+    client = app.test_client()
+    assert client.get("/", base_url="http://Other.Test:8080").text == "http://other.test:8080/"
+    app.config["SERVER_NAME"] = "Example.Test:80"
+    assert client.get("/", base_url="http://other.test").text == "http://example.test/"
+    assert client.get("/", base_url="https://other.test").text == "https://example.test:80/"
+
+
+def test_url_for_with_host_matching():
+    app = Flask("hosts", host_matching=True, static_host="static.test")
+    app.add_url_rule("/", "index", lambda: "index", host="example.test")
+    app.add_url_rule("/", "sub", lambda name: name, host="<name>.example.test")
+    app.add_url_rule("/p", "port", lambda: "port", host="example.test:8080")
+    app.add_url_rule("/nohost", "nohost", lambda: "nohost")
+    with app.test_request_context("/", base_url="http://example.test"):
+        assert request.endpoint == "index"
+        assert url_for("index") == "/"
+        assert url_for("sub", name="q") == "http://q.example.test/"
+        assert url_for("port") == "http://example.test:8080/p"
+        # (Werkzeug builds "http:///nohost" for a rule without a host: tray keeps the current one)
+        assert url_for("nohost") == "/nohost"
+    with app.test_request_context("/", base_url="http://a.example.test"):
+        assert (request.endpoint, request.view_args) == ("sub", {"name": "a"})
+        assert url_for("sub", name="a") == "/"
+        assert url_for("index") == "http://example.test/"
+    app.config["SERVER_NAME"] = "example.test"
+    with app.app_context():
+        assert url_for("index") == "http://example.test/"
+        assert url_for("sub", name="q") == "http://q.example.test/"
+
+
+def test_routing_by_host_set_up_after_creating_the_app(client):
+    """subdomain_matching (or the map's host_matching) set before the first request counts."""
+    app = client.application
+    app.config["SERVER_NAME"] = "example.test"
+    app.add_url_rule("/", "api", lambda: "api", subdomain="api")
+    app.subdomain_matching = True
+    assert client.get("http://api.example.test/").text == "api"
+    assert client.get("http://example.test/").status_code == 404

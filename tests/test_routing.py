@@ -1338,6 +1338,26 @@ def test_redirect_to_a_callable_gets_the_map_and_the_values() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("target", "at_root", "under_mount"),
+    [
+        ("/new", "/new", "/new"),  # an absolute path leaves the mount point, as in Werkzeug
+        ("new", "/new", "/mount/new"),  # a relative one stays under it
+        ("?x=1", "/?x=1", "/mount/?x=1"),
+        ("https://other.test/x", "https://other.test/x", "https://other.test/x"),
+        ("//cdn.test/y", "//cdn.test/y", "//cdn.test/y"),
+    ],
+)
+def test_redirect_to_targets_resolve_against_the_app_root(
+    target: str, at_root: str, under_mount: str
+) -> None:
+    app, _ = redirect_app(("/deep/old", {"redirect_to": target}))
+    client = app.test_client()
+    assert answer(client, "/deep/old") == (308, "", at_root)
+    response = client.get("/deep/old", base_url="http://localhost/mount/")
+    assert (response.status_code, response.headers["Location"]) == (308, under_mount)
+
+
 def test_redirect_to_comes_after_the_trailing_slash_redirect() -> None:
     app, ran = redirect_app(
         ("/sl/", {"redirect_to": "/b/2"}),
@@ -1556,3 +1576,149 @@ def test_subdomain_values_fill_redirect_to_placeholders() -> None:
     with pytest.raises(RequestRedirect) as info:
         m.match_domain("bob", "/old/3", "GET")
     assert info.value.new_url == "/new/bob/3"
+
+
+def sub_app(**options: Any) -> Any:
+    app = Flask(__name__, **options)
+    app.config["SERVER_NAME"] = "example.test"
+
+    @app.route("/")
+    def index() -> str:
+        return "index"
+
+    @app.route("/api-only", subdomain="api")
+    def api() -> str:
+        return "api"
+
+    @app.route("/u/<int:id>", subdomain="<user>")
+    def user(user: str, id: int) -> str:
+        return f"user {user} {id}"
+
+    return app
+
+
+def test_subdomain_rules_never_match_without_subdomain_matching() -> None:
+    """Flask 3.1: without subdomain_matching every request is one to the default subdomain,
+    whatever its host (SERVER_NAME no longer refuses other hosts)."""
+    client = sub_app().test_client()
+    for host in ("example.test", "api.example.test", "other.test"):
+        assert answer(client, f"http://{host}/api-only") == (404, "", None)
+        assert answer(client, f"http://{host}/u/1") == (404, "", None)
+        assert answer(client, f"http://{host}/") == (200, "index", None)
+
+
+def test_subdomain_matching_routes_by_the_subdomain_of_server_name() -> None:
+    client = sub_app(subdomain_matching=True).test_client()
+    assert answer(client, "http://example.test/") == (200, "index", None)
+    assert answer(client, "http://example.test/api-only") == (404, "", None)
+    assert answer(client, "http://api.example.test/api-only") == (200, "api", None)
+    assert answer(client, "http://api.example.test/") == (404, "", None)
+    assert answer(client, "http://a.b.example.test/u/7") == (200, "user a.b 7", None)
+    assert answer(client, "http://BOB.Example.TEST/u/7") == (200, "user bob 7", None)
+    assert answer(client, "http://example.test:80/") == (200, "index", None)
+    assert answer(client, "https://example.test:443/") == (200, "index", None)
+    response = client.get("/", base_url="http://api.example.test")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("host", ["other.test", "example.test:8080", "127.0.0.1"])
+def test_a_host_outside_server_name_warns_and_routes_as_an_invalid_subdomain(host: str) -> None:
+    client = sub_app(subdomain_matching=True).test_client()
+    with pytest.warns(UserWarning) as record:
+        assert answer(client, f"http://{host}/") == (404, "", None)
+    assert str(record[0].message) == (
+        f"Current server name {host!r} doesn't match configured server name 'example.test':"
+        " routing the request as the subdomain '<invalid>'. Set SERVER_NAME to the host"
+        " clients use, or turn subdomain_matching off."
+    )
+    with pytest.warns(UserWarning, match="^Current server name"):
+        assert answer(client, f"http://{host}/u/1") == (200, "user <invalid> 1", None)
+
+
+def test_subdomain_matching_without_server_name_routes_every_host_as_the_default() -> None:
+    app = sub_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = None
+    client = app.test_client()
+    assert answer(client, "http://api.localhost/") == (200, "index", None)
+    assert answer(client, "http://api.localhost/api-only") == (404, "", None)
+
+
+def test_subdomain_matching_with_a_port_in_server_name() -> None:
+    app = sub_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.test:3000"
+    client = app.test_client()
+    assert answer(client, "http://api.example.test:3000/api-only") == (200, "api", None)
+    assert answer(client, "http://example.test:3000/") == (200, "index", None)
+    app.config["SERVER_NAME"] = "example.test:443"  # the scheme's own port is not in the host
+    assert answer(client, "https://api.example.test/api-only") == (200, "api", None)
+
+
+def test_the_methods_of_every_matching_subdomain_group_make_the_405_and_options() -> None:
+    app = Flask(__name__, subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.test"
+    app.add_url_rule("/x", "get", lambda: "get", subdomain="api")
+    app.add_url_rule("/x", "post", lambda sub: "post " + sub, subdomain="<sub>", methods=["POST"])
+    client = app.test_client()
+    response = client.put("http://api.example.test/x")
+    assert (response.status_code, response.headers["Allow"]) == (405, "GET, HEAD, OPTIONS, POST")
+    response = client.options("http://api.example.test/x")
+    assert (response.status_code, response.headers["Allow"]) == (200, "GET, HEAD, OPTIONS, POST")
+    response = client.options("http://zz.example.test/x")
+    assert (response.status_code, response.headers["Allow"]) == (200, "OPTIONS, POST")
+    assert answer(client, "http://zz.example.test/x", "POST") == (200, "post zz", None)
+
+
+def host_app() -> Any:
+    app = Flask(__name__, host_matching=True, static_host="static.test")
+    app.add_url_rule("/", "index", lambda: "index", host="example.test")
+    app.add_url_rule("/", "sub", lambda name: f"sub {name}", host="<name>.example.test")
+    app.add_url_rule("/p", "port", lambda: "port", host="example.test:8080")
+    app.add_url_rule("/nohost", "nohost", lambda: "nohost")
+    return app
+
+
+def test_host_matching_routes_by_the_whole_host() -> None:
+    client = host_app().test_client()
+    assert answer(client, "http://example.test/") == (200, "index", None)
+    assert answer(client, "http://Example.Test:80/") == (200, "index", None)
+    assert answer(client, "http://a.example.test/") == (200, "sub a", None)
+    assert answer(client, "http://example.test:8080/p") == (200, "port", None)
+    assert answer(client, "http://example.test/p") == (404, "", None)
+    assert answer(client, "http://other.test/") == (404, "", None)
+    assert answer(client, "http://example.test/nohost") == (404, "", None)  # as in Werkzeug
+
+
+@pytest.mark.parametrize(
+    ("subdomain_matching", "host_matching", "expected"),
+    [
+        (False, False, ["default", "default", "default"]),
+        (True, False, ["default", "abc", "<invalid>"]),
+        (False, True, ["default", "abc", "default"]),
+    ],
+)
+def test_flask_server_name_matching_table(
+    subdomain_matching: bool, host_matching: bool, expected: list[str]
+) -> None:
+    """Flask 3.1's test_server_name_matching: one rule per mode, the other option ignored."""
+    app = Flask(
+        __name__,
+        subdomain_matching=subdomain_matching,
+        host_matching=host_matching,
+        static_host="example.test" if host_matching else None,
+    )
+    app.config["SERVER_NAME"] = "example.test"
+
+    @app.route("/", defaults={"name": "default"}, host="<name>")
+    @app.route("/", subdomain="<name>", host="<name>.example.test")
+    def index(name: str) -> str:
+        return name
+
+    client = app.test_client()
+    texts = []
+    for base_url in ("http://example.test", "http://abc.example.test", "http://xyz.other.test"):
+        if subdomain_matching and "other" in base_url:
+            with pytest.warns(UserWarning, match="^Current server name 'xyz.other.test'"):
+                texts.append(client.get(base_url=base_url).text)
+        else:
+            texts.append(client.get(base_url=base_url).text)
+    assert texts == expected

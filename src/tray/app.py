@@ -14,10 +14,11 @@ import os
 import re
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from types import CoroutineType, MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from .concurrency import is_coroutine_function, run_sync, run_to_value
 from .config import DEFAULT_CONFIG, Config
@@ -105,6 +106,9 @@ class Tray:
     test_client_class: ClassVar[type[TrayClient] | None] = None
     #: What ``app.aborter`` (the ``abort()`` of this app's requests) is made from.
     aborter_class: ClassVar[type[Aborter]] = Aborter
+    #: Rules match the request's subdomain of ``SERVER_NAME`` (their ``subdomain``); when off,
+    #: every request is routed as one to the default subdomain. Set by ``subdomain_matching=``.
+    subdomain_matching: bool = False
     #: The settings every new app's ``config`` starts from (read-only; subclasses may replace it).
     default_config: ClassVar[Mapping[str, Any]] = MappingProxyType(DEFAULT_CONFIG)
 
@@ -116,7 +120,16 @@ class Tray:
         template_folder: str | None = None,
         root_path: str | None = None,
         instance_path: str | None = None,
+        *,
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
     ) -> None:
+        if static_host is not None and not host_matching:
+            raise ValueError(
+                f"static_host={static_host!r} only applies with host matching: pass"
+                " host_matching=True too, or drop static_host"
+            )
         self.import_name = import_name
         self.root_path = root_path if root_path is not None else _find_root_path(import_name)
         self.static_url_path = static_url_path
@@ -126,7 +139,16 @@ class Tray:
         self.config = self.config_class(self.root_path, dict(self.default_config))
         self.aborter = self.make_aborter()
         self.json: JSONProvider = self.json_provider_class(self)
-        self.url_map = self.url_map_class()
+        self.url_map = (
+            self.url_map_class(host_matching=True) if host_matching else self.url_map_class()
+        )
+        # (static_host would give the static route its host; tray serves no static files.)
+        # PERF: set only when on (else the class attribute answers), and the routing flag lives
+        # on the Map: an app instance holding 30 attributes or more makes every ``self.x`` of
+        # the request path slower (CPython stops sharing the instance dict's keys).
+        if subdomain_matching:
+            self.subdomain_matching = True
+        self.url_map._set_route_by_host(subdomain_matching or host_matching)
         self.view_functions: dict[str, RouteCallable] = {}
         self.before_request_funcs: list[BeforeRequestCallable] = []
         self.after_request_funcs: list[AfterRequestCallable] = []
@@ -342,6 +364,7 @@ class Tray:
 
     def _start_serving_wsgi(self) -> None:
         self._got_first_request = True
+        self.url_map._set_route_by_host(self.subdomain_matching or self.url_map.host_matching)
         with self._serving_lock:
             if self._serving_started:
                 return
@@ -475,11 +498,15 @@ class Tray:
         return self.request_class(environ)
 
     def _match_request(self, request: Request) -> None:
+        query = request.environ.get("QUERY_STRING", "")
         try:
-            rule, args = self.url_map.match(
-                request.path, request.method, request.environ.get("QUERY_STRING", "")
-            )
+            if self.subdomain_matching or self.url_map.host_matching:
+                rule, args = self._match_host(request, request.path, query)
+            else:
+                rule, args = self.url_map.match(request.path, request.method, query)
         except HTTPException as error:
+            if isinstance(error, RequestRedirect):
+                _place_redirect(error, request.script_root)
             request.routing_exception = error
         else:
             request.url_rule = rule
@@ -594,17 +621,22 @@ class Tray:
                     path = environ.get("PATH_INFO") or "/"
                     if path[0] != "/" or not path.isascii():
                         path = request.path
-                    matched = self.url_map.match(
-                        path, request.method, environ.get("QUERY_STRING", "")
-                    )
+                    url_map = self.url_map
+                    # PERF: one flag test; apps routing by subdomain or host take the detour.
+                    if url_map._route_by_host:
+                        matched = self._match_host(request, path, environ.get("QUERY_STRING", ""))
+                    else:
+                        matched = url_map.match(
+                            path, request.method, environ.get("QUERY_STRING", "")
+                        )
                 except HTTPException as error:
                     matched = error
             if type(matched) is not tuple:
                 # PERF: a routing error (or a refused host) is handled below without raising
                 # it again (a 404 is common).
                 assert isinstance(matched, HTTPException)
-                if isinstance(matched, RequestRedirect) and request.script_root:
-                    matched.new_url = request.script_root + matched.new_url  # stay under the mount
+                if isinstance(matched, RequestRedirect) and (request.script_root or matched._join):
+                    _place_redirect(matched, request.script_root)
                 if self.before_request_funcs or self.url_value_preprocessors:
                     rv = self.preprocess_request(request)
                 if rv is None:
@@ -637,6 +669,41 @@ class Tray:
         if self.after_request_funcs or ctx._after_request_functions:
             return self.finalize_request(rv)
         return self.make_response(rv)
+
+    def _match_host(
+        self, request: Request, path: str, query_string: str | bytes
+    ) -> tuple[Rule, dict[str, Any]]:
+        """Route ``request`` by its subdomain (``subdomain_matching``) or host (host matching)."""
+        domain = self._request_domain(request, warn=True)
+        return self.url_map.match_domain(domain, path, request.method, query_string)
+
+    def _request_domain(self, request: Request, warn: bool = False) -> str:
+        """What the request's rules match: its host with host matching; else its subdomain of
+        ``SERVER_NAME`` with ``subdomain_matching`` (``"<invalid>"``, with a warning, for a
+        host outside ``SERVER_NAME``, as in Flask), else the default subdomain."""
+        url_map = self.url_map
+        if url_map.host_matching:
+            return request.host.lower()
+        if not self.subdomain_matching:
+            return url_map.default_subdomain
+        server_name = self.config["SERVER_NAME"]
+        if not server_name:
+            return ""
+        server_name = _strip_default_port(server_name.lower(), request.scheme)
+        host = request.host.lower()
+        labels, server_labels = host.split("."), server_name.split(".")
+        cut = len(labels) - len(server_labels)
+        if cut < 0 or labels[cut:] != server_labels:
+            if warn:
+                warnings.warn(
+                    f"Current server name {host!r} doesn't match configured server name"
+                    f" {server_name!r}: routing the request as the subdomain '<invalid>'."
+                    " Set SERVER_NAME to the host clients use, or turn subdomain_matching off.",
+                    UserWarning,
+                    stacklevel=1,
+                )
+            return "<invalid>"
+        return ".".join(label for label in labels[:cut] if label)
 
     def _check_trusted_host(self, request: Request) -> None:
         """``TRUSTED_HOSTS``: refuse (400) a Host header the app does not answer for.
@@ -718,7 +785,11 @@ class Tray:
         request = _cv_ctx.get().request
         assert request is not None
         response = self.response_class()
-        response.allow = self.url_map.allowed_methods(request.path)
+        if self.subdomain_matching or self.url_map.host_matching:
+            domain = self._request_domain(request)
+            response.allow = self.url_map.allowed_methods(request.path, domain)
+        else:
+            response.allow = self.url_map.allowed_methods(request.path)
         return response
 
     # -- errors -----------------------------------------------------------------------------
@@ -922,7 +993,7 @@ class Tray:
             if external is None:
                 external = scheme is not None
             if external:
-                host = request.host
+                host = self._server_name(request)
                 scheme = scheme or request.scheme
         else:
             if external is None:
@@ -934,13 +1005,24 @@ class Tray:
                     " set app.config['SERVER_NAME'] (e.g. 'example.com') so tray knows the"
                     " host, or pass _external=False for a path."
                 )
-            host = server_name or ""
+            host = (server_name or "").lower()
             script_root = str(self.config["APPLICATION_ROOT"] or "/").rstrip("/")
             scheme = scheme or self.config["PREFERRED_URL_SCHEME"]
         if self.url_default_functions:
             self.inject_url_defaults(endpoint, values)
         try:
-            url = self.url_map.build(endpoint, values, method)
+            # PERF: one flag test; URLs of apps with subdomains (or hosts) take the detour.
+            if not self.url_map._domain_aware:
+                url = self.url_map.build(endpoint, values, method)
+            else:
+                url, host, elsewhere = self._build_domain_url(endpoint, values, method, request)
+                if elsewhere:  # another subdomain (or host) than the current one
+                    external = True
+                    scheme = scheme or (
+                        request.scheme
+                        if request is not None
+                        else self.config["PREFERRED_URL_SCHEME"]
+                    )
         except BuildError as error:
             if not self.url_build_error_handlers:
                 raise
@@ -953,6 +1035,43 @@ class Tray:
         if external:
             url = f"{scheme}://{host}{url}"
         return url
+
+    def _server_name(self, request: Request) -> str:
+        """The host of this app's external URLs in ``request``: ``SERVER_NAME`` if set (not
+        with host matching), else the request's host; lowercase, as in Flask."""
+        server_name = self.config["SERVER_NAME"]
+        if server_name and not self.url_map.host_matching:
+            return _strip_default_port(str(server_name).lower(), request.scheme)
+        return request.host.lower()
+
+    def _build_domain_url(
+        self, endpoint: str, values: dict[str, Any], method: str | None, request: Request | None
+    ) -> tuple[str, str, bool]:
+        """``url_for``'s build when rules have subdomains (or hosts): the path, the host of
+        its rule's subdomain (or its host), and whether that is not the current request's
+        (the URL must then be external)."""
+        url_map = self.url_map
+        if request is not None:
+            server_name = self._server_name(request)
+            current = None if url_map.host_matching else self._request_domain(request)
+        else:
+            server_name = str(self.config["SERVER_NAME"] or "").lower()
+            current = None if url_map.host_matching else url_map.default_subdomain
+        if url_map.host_matching:
+            domain, url = url_map.build_domain(endpoint, values, method, prefer=server_name)
+            host = domain or server_name  # a rule without a host is built for the current one
+            elsewhere = host != server_name
+        else:
+            domain, url = url_map.build_domain(endpoint, values, method)
+            host = f"{domain}.{server_name}" if domain else server_name
+            elsewhere = domain != current
+        if elsewhere and not server_name:
+            raise RuntimeError(
+                f"Unable to build the URL of {endpoint!r} (subdomain {domain!r}) outside a"
+                " request: set app.config['SERVER_NAME'] (e.g. 'example.com') so tray knows"
+                " the host."
+            )
+        return url, host, elsewhere
 
     def make_aborter(self) -> Aborter:
         """The app's ``aborter``; ``abort(code)`` in its requests raises what it maps."""
@@ -1054,3 +1173,22 @@ def _is_async_iterable(value: object) -> bool:
 def _short_repr(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _place_redirect(redirect: RequestRedirect, script_root: str) -> None:
+    """Put a routing redirect's URL under the app's mount point ``script_root``.
+
+    A redirect to a rule's own path is prefixed; a rule's ``redirect_to`` target is resolved
+    against the root like a link ("new" goes under it; "/new" and "https://x/y" stay).
+    """
+    if redirect._join:
+        redirect.new_url = urljoin(script_root + "/", redirect.new_url)
+        redirect._join = False
+    else:
+        redirect.new_url = script_root + redirect.new_url
+
+
+def _strip_default_port(host: str, scheme: str) -> str:
+    """``host`` without the port ``scheme`` implies (as in a ``Host`` header)."""
+    suffix = ":443" if scheme in ("https", "wss") else ":80"
+    return host[: -len(suffix)] if host.endswith(suffix) else host

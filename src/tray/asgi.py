@@ -64,6 +64,7 @@ class ASGIAdapter:
         app = self.app
         if not app._got_first_request:
             app._got_first_request = True
+            app.url_map._set_route_by_host(app.subdomain_matching or app.url_map.host_matching)
         body_error: Exception | None = None
         request: Request | None = None
         query: bytes = scope.get("query_string", b"")
@@ -312,7 +313,11 @@ class ASGIAdapter:
             if app.config["TRUSTED_HOSTS"]:
                 app._check_trusted_host(request)
             # PERF: the raw query (as the scope has it) is decoded only if a redirect needs it.
-            matched = app.url_map.match(request.path, request.method, query)
+            url_map = app.url_map
+            if url_map._route_by_host:  # routing by subdomain or host
+                matched = app._match_host(request, request.path, query)
+            else:
+                matched = url_map.match(request.path, request.method, query)
         except HTTPException as routing_error:
             if (
                 app.before_request_funcs
