@@ -1456,6 +1456,32 @@ def test_merge_slashes_redirects_to_the_path_with_single_slashes() -> None:
         assert app.url_for("v2") == "/keep//k"
 
 
+def test_slashes_before_the_first_segment_are_not_part_of_the_path() -> None:
+    """As Werkzeug's adapter: "//x" is "/x" (a match, not a redirect), whatever merge_slashes."""
+    for merge in (True, False):
+        m = Map([Rule("/x", endpoint="x"), Rule("/a/b", endpoint="ab")], merge_slashes=merge)
+        assert endpoint(m, "//x") == ("x", {})
+        assert endpoint(m, "///a/b") == ("ab", {})
+    with pytest.raises(RequestRedirect) as info:
+        make(Rule("/a/b", endpoint="ab")).match("//a//b", "GET", "q=1")
+    assert info.value.new_url == "/a/b?q=1"
+    client = client_for(("/x", {}))
+    response = client.get("/", environ_overrides={"PATH_INFO": "//x"})
+    assert (response.status_code, response.text) == (200, "v0")
+
+
+def test_merge_slashes_reaches_static_rules_past_the_quick_404() -> None:
+    """A first segment no rule has is a 404 at once; one a static rule has still gets "//"
+    merged."""
+    m = make(Rule("/about/", endpoint="about"), Rule("/x", endpoint="x"))
+    with pytest.raises(RequestRedirect) as info:
+        m.match("/about//", "GET")
+    assert info.value.new_url == "/about/"
+    for path in ("/x//", "/nope//x", "/about//y"):
+        with pytest.raises(NotFound):
+            m.match(path, "GET")
+
+
 def test_merge_slashes_can_be_turned_off_per_map() -> None:
     m = Map([Rule("/a/b", endpoint="ab"), Rule("/c//d", endpoint="cd")], merge_slashes=False)
     with pytest.raises(NotFound):

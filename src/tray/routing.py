@@ -1056,6 +1056,8 @@ class Map:
                     self._static_rules.setdefault(other, []).append(rule)
         self._bucket_rules = buckets
         self._rest_rules = rest
+        self._static_segments = {key[1:].partition("/")[0] for key in self._static_rules}
+        self._static_segments.add("")
 
     # ----------------------------------------------------------------------- matching
 
@@ -1085,7 +1087,8 @@ class Map:
                     raise self._hit_redirect(redirect, rule, values, path, method, query_string)
                 return rule, (defaults.copy() if defaults is not None else {})
         else:
-            combined = self._buckets.get(path[1:].partition("/")[0])
+            segment = path[1:].partition("/")[0]
+            combined = self._buckets.get(segment)
             m = None
             if combined is not None:
                 # PERF: one regex call picks the most specific dynamic rule group.
@@ -1116,15 +1119,19 @@ class Map:
                                 redirect, rule, values, path, method, query_string
                             )
                         return rule, values
-            elif (
-                combined is None
-                and path not in self._static_rules
-                and path + "/" not in self._static_rules
-                # PERF: only a path with "//" needs a second look (merge_slashes)
-                and "//" not in path
+            elif combined is None and (
+                segment not in self._static_segments
+                or (
+                    path not in self._static_rules
+                    and path + "/" not in self._static_rules
+                    and "//" not in path  # merge_slashes: "/about//" may redirect to "/about/"
+                )
             ):
                 # PERF: no rule can reach this path, nor its slashed form (same first segment):
                 # a plain 404 without the exact scan (scanners and bots probe many such paths).
+                # A first segment no static rule has (one set lookup) settles it: neither path
+                # can be a static rule's, nor the path with its "//" merged (same segment;
+                # "//x" has the segment "", always in the set).
                 raise NotFound()
         return self._match_slow(path, method, query_string)
 
@@ -1161,6 +1168,8 @@ class Map:
         """Try the rule groups whose pattern matches ``domain`` in order (as Werkzeug's trie
         does): the first match wins, a redirect ends the search, the 405 methods add up."""
         assert self._domains is not None
+        if path[:2] == "//":  # as Werkzeug's adapter: not part of the path
+            path = "/" + path.lstrip("/")
         allowed: set[str] = set()
         for attempt in (path, _MULTI_SLASH.sub("/", path)):
             for table, domain_values in self._domains.candidates(domain):
@@ -1224,6 +1233,9 @@ class Map:
             allowed.update(rule.methods or ())
         # (A static rule of "path/" is not among these candidates: its redirect marker in the
         # static table already answered every method it takes.)
+        if path[:2] == "//":
+            # As Werkzeug's adapter: slashes before the path's first segment are not part of it.
+            return self.match("/" + path.lstrip("/"), method, query_string)
         if self.merge_slashes and "//" in path:
             return self._match_merged(path, method, query_string, allowed)
         if allowed:
