@@ -1660,3 +1660,15 @@ def test_routing_by_host_set_up_after_creating_the_app(client):
     app.subdomain_matching = True
     assert client.get("http://api.example.test/").text == "api"
     assert client.get("http://example.test/").status_code == 404
+
+
+@pytest.mark.wsgi_only  # under ASGI the hooks run on lifespan startup, which the client skips
+def test_a_before_serving_hook_may_still_register_routes(app, client):
+    """The hooks run before the first request is handled (under WSGI, just before it)."""
+
+    @app.before_serving
+    def add_health_check():
+        app.add_url_rule("/health", "health", lambda: "ok")
+
+    assert client.get("/health").text == "ok"
+    assert client.get("/health").text == "ok"

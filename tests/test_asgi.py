@@ -453,9 +453,10 @@ def test_client_disconnect_closes_the_generator_once(app: Tray, kind: str) -> No
     assert all(m.get("more_body") for m in bodies)  # the body never claims to be complete
 
 
+@pytest.mark.parametrize("loop_ends_first", [False, True])
 @pytest.mark.parametrize("with_context", [True, False])
 def test_a_second_cancellation_while_the_producer_stops_leaves_the_close_to_it(
-    app: Tray, with_context: bool
+    app: Tray, with_context: bool, loop_ends_first: bool
 ) -> None:
     """The client leaves, then the server cancels the task while the producer thread is still
     inside ``next()``: the task ends at once, and the generator's ``finally``, the teardown and
@@ -493,6 +494,8 @@ def test_a_second_cancellation_while_the_producer_stops_leaves_the_close_to_it(
         with pytest.raises(asyncio.CancelledError):
             await task
         assert [e for e in events if e != "teardown None"] == []
+        if loop_ends_first:
+            return  # the server stops: its loop closes while the thread is still in next()
         release.set()
         for _ in range(200):
             if "on close" in events:
@@ -500,6 +503,12 @@ def test_a_second_cancellation_while_the_producer_stops_leaves_the_close_to_it(
             await asyncio.sleep(0.01)
 
     asyncio.run(go())
+    if loop_ends_first:  # the thread, once done, closes the response itself
+        release.set()
+        for _ in range(200):
+            if "on close" in events:
+                break
+            time.sleep(0.01)
     if with_context:
         assert events == ["generator finally", "teardown None", "on close"]
     else:  # a plain stream's request was torn down when the view returned, as in Flask
@@ -1224,3 +1233,32 @@ def test_a_request_from_the_scope_sets_every_slot_init_sets() -> None:
     eager = Request({"REQUEST_METHOD": "GET", "PATH_INFO": "/"})
     for name in Request.__slots__:
         assert (name, hasattr(lazy, name)) == (name, hasattr(eager, name))
+
+
+def test_a_server_request_never_joins_an_app_context_it_inherits(app: Tray) -> None:
+    """uvicorn, hypercorn and granian run each connection in a task that inherits the context
+    the app module was imported in; an app context pushed there must not become every
+    request's shared g."""
+    from tray import g
+    from tray.testing import EnvironBuilder
+
+    torn_down: list[str] = []
+    app.teardown_appcontext(lambda error: torn_down.append("app teardown"))
+
+    @app.route("/")
+    def index() -> str:
+        seen = g.get("user")
+        g.user = "request"
+        return repr(seen)
+
+    module_context = app.app_context()
+    module_context.push()  # the script idiom: app.app_context().push() at import
+    try:
+        g.user = "module"
+        status, _, chunks = run(app)
+        assert (status, b"".join(chunks), torn_down) == (200, b"None", ["app teardown"])
+        body = b"".join(app(EnvironBuilder(app).get_environ(), lambda *a: None))
+        assert (body, torn_down) == (b"None", ["app teardown", "app teardown"])
+        assert g.user == "module"
+    finally:
+        module_context.pop()

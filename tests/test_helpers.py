@@ -784,6 +784,42 @@ def test_stream_with_context_teardown_gets_the_error_that_cut_the_stream(app, cl
     assert [repr(e) for e in seen] == [f"LookupError('no second chunk for /{kind}')"]
 
 
+@pytest.mark.parametrize("rework", ["get_data", "add_etag", "freeze", "range"])
+def test_stream_with_context_is_torn_down_once_when_its_body_is_reworked(app, client, rework):  # type: ignore[no-untyped-def]
+    """Buffered by get_data()/add_etag()/freeze() or sliced by make_conditional, the body
+    still ends the context once, after the generator, which still sees g."""
+    events: list[str] = []
+
+    @app.teardown_request
+    def teardown(exc):  # type: ignore[no-untyped-def]
+        events.append("teardown")
+
+    @app.route("/menu")
+    def menu():  # type: ignore[no-untyped-def]
+        g.dish = "soup"
+
+        def steps():  # type: ignore[no-untyped-def]
+            events.append(f"generating {g.dish}")
+            yield "0123"
+            yield "4567"
+
+        response = Response(stream_with_context(steps()))
+        if rework == "range":
+            return response.make_conditional(request, accept_ranges=True, complete_length=8)
+        return response
+
+    @app.after_request
+    def rework_body(response):  # type: ignore[no-untyped-def]
+        if rework != "range":
+            getattr(response, rework)()
+        return response
+
+    headers = {"Range": "bytes=2-5"} if rework == "range" else {}
+    rv = client.get("/menu", headers=headers)
+    assert rv.data == (b"2345" if rework == "range" else b"01234567")
+    assert events == ["generating soup", "teardown"]
+
+
 def test_stream_with_context_as_decorator(app, client):  # type: ignore[no-untyped-def]
     @app.route("/stream")
     def stream():  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from urllib.parse import quote, urljoin
 
 from .concurrency import is_coroutine_function, run_sync, run_to_value
 from .config import DEFAULT_CONFIG, Config
-from .ctx import NO_CONTEXT, AppContext, RequestContext, _AppCtxGlobals
+from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .exceptions import (
     Aborter,
     BadRequest,
@@ -363,23 +363,24 @@ class Tray:
         return f
 
     def _start_serving_wsgi(self) -> None:
-        self._got_first_request = True
+        """The first WSGI request's set-up: ``before_serving`` hooks (unless ASGI lifespan ran
+        them), then setup methods close (the hooks may still register routes)."""
         self.url_map._set_route_by_host(self.subdomain_matching or self.url_map.host_matching)
         with self._serving_lock:
-            if self._serving_started:
-                return
-            # No hooks, no context: an empty push would run teardown_appcontext for nothing.
-            # Each hook runs once: if one fails, the next request resumes at that hook rather
-            # than re-running the ones that already succeeded.
-            funcs = self.before_serving_funcs
-            if self._serving_done < len(funcs):
-                with self.app_context():
-                    while self._serving_done < len(funcs):
-                        run_to_value(funcs[self._serving_done]())
-                        self._serving_done += 1
-            if self.after_serving_funcs:
-                atexit.register(self._stop_serving_wsgi)
-            self._serving_started = True
+            if not self._serving_started:
+                # No hooks, no context: an empty push would run teardown_appcontext for
+                # nothing. Each hook runs once: if one fails, the next request resumes at that
+                # hook rather than re-running the ones that already succeeded.
+                funcs = self.before_serving_funcs
+                if self._serving_done < len(funcs):
+                    with self.app_context():
+                        while self._serving_done < len(funcs):
+                            run_to_value(funcs[self._serving_done]())
+                            self._serving_done += 1
+                if self.after_serving_funcs:
+                    atexit.register(self._stop_serving_wsgi)
+                self._serving_started = True
+        self._got_first_request = True
 
     def _stop_serving_wsgi(self) -> None:
         with self.app_context():
@@ -514,14 +515,17 @@ class Tray:
 
     def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Any:
         """The WSGI application itself; ``app.wsgi_app`` is what middleware wraps."""
-        if not self._serving_started:
+        if not self._got_first_request:
             self._start_serving_wsgi()
         request = self.request_class(environ)
         ctx = RequestContext(self, request)
         # PERF: the whole request pushes one context variable; no token list bookkeeping.
         token = _cv_ctx.set(ctx)
-        if self._open_app_contexts and token.old_value is not NO_CONTEXT:  # e.g. in a test
-            ctx._join(token.old_value)
+        if self._open_app_contexts:
+            # Only the test client hands over an app context to join (never an inherited one).
+            outer = environ.get("tray.app_context")
+            if outer is not None:
+                ctx._join(outer)
         error: BaseException | None = None
         deferred = False
         try:
@@ -534,7 +538,7 @@ class Tray:
                 error = e
                 raise
             # A stream_with_context body keeps the context; its close() tears it down.
-            deferred = ctx._streaming is not None and response.response is ctx._streaming
+            deferred = ctx._streaming is not None and ctx._stream_closed_by(response)
             try:
                 return write_wsgi(response, request.method, start_response, self)
             except BaseException:

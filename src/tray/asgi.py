@@ -12,6 +12,7 @@ exactly once — at its end, on an error, or when the client disconnects.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import io
 import tempfile
@@ -25,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .concurrency import is_coroutine_function
 from .config import size_setting
-from .ctx import NO_CONTEXT, RequestContext
+from .ctx import RequestContext
 from .environ import environ_from_scope
 from .exceptions import HTTPException, RequestEntityTooLarge
 from .globals import _cv_ctx
@@ -105,8 +106,13 @@ class ASGIAdapter:
                 raise
         ctx = RequestContext(app, request)
         token = _cv_ctx.set(ctx)
-        if app._open_app_contexts and token.old_value is not NO_CONTEXT:  # e.g. in a test
-            ctx._join(token.old_value)
+        if app._open_app_contexts:
+            # Only the test client hands over an app context to join: a server's tasks inherit
+            # the context it imported the app in, maybe with an app context pushed there.
+            extras = scope.get("tray.environ_extras")
+            outer = extras.get("tray.app_context") if extras else None
+            if outer is not None:
+                ctx._join(outer)
         error: BaseException | None = None
         deferred = False
         # A pool job this task stopped waiting for (it was cancelled): it may still read the body.
@@ -127,7 +133,7 @@ class ASGIAdapter:
             except asyncio.CancelledError as cancelled:
                 abandoned = getattr(cancelled, "tray_job", None)
                 raise
-            deferred = ctx._streaming is not None and response.response is ctx._streaming
+            deferred = ctx._streaming is not None and ctx._stream_closed_by(response)
             try:
                 out = response.response
                 code = response._status_code
@@ -227,7 +233,11 @@ class ASGIAdapter:
                 failed = job.cancelled() or job.exception() is not None
                 result = None if failed else job.result()
                 response = result if isinstance(result, Response) else None
-                kept = response is not None and response.response is ctx._streaming
+                kept = (
+                    response is not None
+                    and ctx._streaming is not None
+                    and ctx._stream_closed_by(response)
+                )
                 try:
                     if response is not None:
                         response.close()  # a stream_with_context body also tears down
@@ -541,13 +551,25 @@ class ASGIAdapter:
             except Exception:
                 logger.exception("Error while closing a stream its client left")
 
-        def stopped(_: object) -> None:
+        def start_closing() -> None:
             task = asyncio.ensure_future(close(), loop=producer.loop)
             _CLOSING.add(task)
             task.add_done_callback(_CLOSING.discard)
 
-        assert producer.done is not None
-        producer.done.add_done_callback(stopped)
+        def stopped(_: object) -> None:
+            # In the producer's thread as it ends (or here, if it just has).
+            try:
+                producer.loop.call_soon_threadsafe(start_closing)
+            except RuntimeError:  # the loop is closed (the server stopped): close right here
+                response.response = body
+                response._on_close = callbacks
+                try:
+                    response.close()
+                except Exception:
+                    logger.exception("Error while closing a stream its client left")
+
+        assert producer.job is not None
+        producer.job.add_done_callback(stopped)
 
     async def _stream_async(self, body: Any, send: Send) -> None:
         iterator: AsyncIterator[Any] = body.__aiter__()
@@ -687,12 +709,14 @@ class _ThreadProducer:
         self.cancelled = False
         self.eager = False  # the loop is idle-waiting: announce every chunk
         self.waiter: asyncio.Future[None] | None = None
+        self.job: Future[Any] | None = None  # the thread's job; ``done`` is its loop side
         self.done: asyncio.Future[Any] | None = None
 
     def start(self, executor: ThreadPoolExecutor) -> None:
         _remember_loop()
         ctx = contextvars.copy_context()
-        self.done = asyncio.wrap_future(executor.submit(ctx.run, self._run), loop=self.loop)
+        self.job = executor.submit(ctx.run, self._run)
+        self.done = asyncio.wrap_future(self.job, loop=self.loop)
 
     @staticmethod
     def _wake(waiter: asyncio.Future[None]) -> None:
@@ -745,7 +769,9 @@ class _ThreadProducer:
                     close()
             finally:
                 self.finished = True
-                self.loop.call_soon_threadsafe(self._finish_wake)
+                # The loop may be closed already (a server stopped mid-stream): nobody waits.
+                with contextlib.suppress(RuntimeError):
+                    self.loop.call_soon_threadsafe(self._finish_wake)
 
     def _finish_wake(self) -> None:
         waiter, self.waiter = self.waiter, None

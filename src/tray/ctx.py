@@ -188,8 +188,8 @@ class RequestContext(AppContext):
     def _join(self, parent: AppContext) -> None:
         """Share ``parent``'s ``g`` and leave the app teardown to it when it is an app context
         of this app: Flask pushes no app context of its own for a request inside one (a test
-        under ``with app.app_context():``, through the test client too). The request handlers
-        call this only while the app has an app context open (``_open_app_contexts``)."""
+        under ``with app.app_context():``). The request handlers join only the context the
+        test client hands them (``tray.app_context``), while the app has one open."""
         if parent.app is self.app and parent.request is None:
             self._parent = parent
 
@@ -210,6 +210,18 @@ class RequestContext(AppContext):
 
     def _close_request(self) -> None:
         self.request.close()  # type: ignore[union-attr]
+
+    def _stream_closed_by(self, response: Response) -> bool:
+        """Whether closing ``response`` closes this context's ``stream_with_context`` body
+        (and with it the context): it is the body, or a body built from it (buffered by
+        ``get_data()``, sliced by ``make_conditional``) chained its ``close``."""
+        stream = self._streaming
+        if response.response is stream:
+            return True
+        for callback in response._on_close or ():
+            if getattr(callback, "__self__", None) is stream:
+                return True
+        return False
 
     def copy(self) -> RequestContext:
         """A new context for the same request, to push in another thread or greenlet."""

@@ -498,6 +498,10 @@ class TrayClient:
                 environ["HTTP_COOKIE"] = cookie
         # Drop a context kept from a previous request of this 'with client:' block.
         self._pop_contexts()
+        outer = _cv_ctx.get(None)
+        if outer is not None and outer.request is None and outer.app is self.application:
+            # A test's 'with app.app_context():': the request shares its g, as in Flask.
+            environ["tray.app_context"] = outer
         if self._preserve:
             environ["tray.preserve_context"] = self._keep_context
         captured: list[Any] = []
