@@ -1262,3 +1262,25 @@ def test_a_server_request_never_joins_an_app_context_it_inherits(app: Tray) -> N
         assert g.user == "module"
     finally:
         module_context.pop()
+
+
+def test_a_buffered_body_with_on_close_callbacks_needs_no_producer_thread(
+    app: Tray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tray.asgi
+
+    def no_thread(*args: Any) -> None:
+        raise AssertionError("a buffered body went through a producer thread")
+
+    monkeypatch.setattr(tray.asgi, "_ThreadProducer", no_thread)
+    closed: list[str] = []
+
+    @app.route("/")
+    def index() -> Response:
+        response = Response(iter(["buffered ", "by get_data"]))
+        response.get_data()  # as add_etag() or freeze() do: its stream's close is kept
+        response.call_on_close(lambda: closed.append("closed"))
+        return response
+
+    status, _, chunks = run(app)
+    assert (status, b"".join(chunks), closed) == (200, b"buffered by get_data", ["closed"])

@@ -482,10 +482,15 @@ class ASGIAdapter:
             await send({"type": "http.response.body", "body": b""})
             await _close_body(response)
             return
-        if type(body) is list and response._on_close is None:
-            await send(start)
-            payload = body[0] if len(body) == 1 else b"".join(encode_chunk(c) for c in body)
-            await send({"type": "http.response.body", "body": encode_chunk(payload)})
+        if type(body) is list:
+            # A buffered body needs no producer thread, even with on-close callbacks (a body
+            # get_data() buffered keeps its stream's close there); they run right after it.
+            try:
+                await send(start)
+                payload = body[0] if len(body) == 1 else b"".join(encode_chunk(c) for c in body)
+                await send({"type": "http.response.body", "body": encode_chunk(payload)})
+            finally:
+                await _close_body(response)
             return
         await send(start)
         await self._stream(response, send, receive, self._runs_inline())
