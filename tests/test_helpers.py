@@ -784,15 +784,27 @@ def test_stream_with_context_teardown_gets_the_error_that_cut_the_stream(app, cl
     assert [repr(e) for e in seen] == [f"LookupError('no second chunk for /{kind}')"]
 
 
+@pytest.mark.parametrize("teardown_kind", ["sync", "async"])
 @pytest.mark.parametrize("rework", ["get_data", "add_etag", "freeze", "range"])
-def test_stream_with_context_is_torn_down_once_when_its_body_is_reworked(app, client, rework):  # type: ignore[no-untyped-def]
+def test_stream_with_context_is_torn_down_once_when_its_body_is_reworked(  # type: ignore[no-untyped-def]
+    app, client, rework, teardown_kind
+):
     """Buffered by get_data()/add_etag()/freeze() or sliced by make_conditional, the body
-    still ends the context once, after the generator, which still sees g."""
+    still ends the context once, after the generator, which still sees g; under ASGI an
+    async teardown is awaited on the loop."""
     events: list[str] = []
 
-    @app.teardown_request
-    def teardown(exc):  # type: ignore[no-untyped-def]
-        events.append("teardown")
+    if teardown_kind == "sync":
+
+        @app.teardown_request
+        def teardown(exc):  # type: ignore[no-untyped-def]
+            events.append("teardown")
+
+    else:
+
+        @app.teardown_request
+        async def async_teardown(exc):  # type: ignore[no-untyped-def]
+            events.append("teardown")
 
     @app.route("/menu")
     def menu():  # type: ignore[no-untyped-def]

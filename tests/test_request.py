@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tray import g, request
+from tray import g, request, url_for
 
 pytestmark = pytest.mark.both_protocols
 
@@ -1160,3 +1160,20 @@ def test_if_range_date(app, client):  # type: ignore[no-untyped-def]
 
     rv = client.get("/", headers={"If-Range": "Wed, 21 Oct 2015 07:28:00 GMT"})
     assert rv.json == [None, "2015-10-21 07:28:00+00:00", "Wed, 21 Oct 2015 07:28:00 GMT"]
+
+
+def test_a_host_with_characters_no_host_name_has_reads_as_empty(app, client):  # type: ignore[no-untyped-def]
+    """As Werkzeug: a crafted Host never reaches routing or an external URL."""
+
+    @app.route("/h")
+    def h():  # type: ignore[no-untyped-def]
+        return f"{request.host!r} {url_for('h', _external=True)}"
+
+    def host_seen(host: str) -> str:
+        return str(client.get("/h", headers={"Host": host}).text)
+
+    assert host_seen("<script>.example.com") == "'' http:///h"
+    assert host_seen("a\\b.example.com") == "'' http:///h"
+    assert host_seen("ex_ample.com") == "'' http:///h"
+    assert host_seen("[::1]:8000") == "'[::1]:8000' http://[::1]:8000/h"
+    assert host_seen("Kitchen.Example:80") == "'Kitchen.Example' http://kitchen.example/h"

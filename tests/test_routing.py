@@ -1748,3 +1748,17 @@ def test_flask_server_name_matching_table(
         else:
             texts.append(client.get(base_url=base_url).text)
     assert texts == expected
+
+
+def test_host_matching_never_routes_on_a_crafted_host() -> None:
+    """A Host with characters no host name has reads as "" (Werkzeug): a 404, never a value."""
+    app = Flask(__name__, host_matching=True)
+
+    @app.route("/", host="<user>.example.test")
+    def profile(user: str) -> str:
+        return f"profile of {user}"
+
+    client = app.test_client()
+    assert client.get("/", headers={"Host": "alex.example.test"}).text == "profile of alex"
+    assert client.get("/", headers={"Host": "<script>.example.test"}).status_code == 404
+    assert client.get("/", headers={"Host": "a\\b.example.test"}).status_code == 404

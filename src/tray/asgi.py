@@ -850,11 +850,19 @@ _CLOSING: set[asyncio.Task[None]] = set()
 
 
 async def _close_body(response: Response) -> None:
-    """Close the body once; an async generator is closed on the loop."""
+    """Close the body once; an async generator is closed on the loop, and so is a stream a
+    body was built from (buffered by ``get_data()``, sliced by ``make_conditional``): its
+    ``close`` waits among the on-close callbacks, and a ``stream_with_context`` stream's
+    ``aclose`` awaits async teardown callbacks instead of running them on the loop's thread."""
     body = response.response
     aclose = getattr(body, "aclose", None)
     if aclose is not None:
         await aclose()
+    for callback in response._on_close or ():
+        owner = getattr(callback, "__self__", None)
+        stream_aclose = getattr(owner, "aclose", None) if owner is not None else None
+        if stream_aclose is not None and getattr(callback, "__name__", None) == "close":
+            await stream_aclose()  # its close() is then a no-op
     response.close()
 
 

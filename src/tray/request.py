@@ -114,6 +114,10 @@ class UserAgent:
         return f"<UserAgent {self.string!r}>"
 
 
+# Letters, digits, dots, dashes, a port and IPv6 brackets: what Werkzeug lets through.
+_HOST_CHARS = re.compile(r"[A-Za-z0-9.\-:\[\]]*")
+
+
 class Request:
     """Flask's request object. Built per request, so every attribute is lazy and slotted."""
 
@@ -310,17 +314,22 @@ class Request:
 
     @property
     def host(self) -> str:
-        """``Host`` header, else server name and non-default port (a default port is dropped)."""
+        """``Host`` header, else server name and non-default port (a default port is dropped);
+        ``""`` when it has characters no host name has (as Werkzeug), so a crafted Host is
+        never routed on (subdomain or host rules) nor built into an external URL."""
         environ = self.environ
         host = environ.get("HTTP_HOST")
         if host:
             host = str(host)
             suffix = ":443" if self.scheme in ("https", "wss") else ":80"
-            return host[: -len(suffix)] if host.endswith(suffix) else host
-        name = str(environ.get("SERVER_NAME", "localhost"))
-        port = str(environ.get("SERVER_PORT", ""))
-        default = "443" if self.scheme == "https" else "80"
-        return name if not port or port == default else f"{name}:{port}"
+            if host.endswith(suffix):
+                host = host[: -len(suffix)]
+        else:
+            name = str(environ.get("SERVER_NAME", "localhost"))
+            port = str(environ.get("SERVER_PORT", ""))
+            default = "443" if self.scheme == "https" else "80"
+            host = name if not port or port == default else f"{name}:{port}"
+        return host if _HOST_CHARS.fullmatch(host) else ""
 
     @property
     def host_url(self) -> str:
