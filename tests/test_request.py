@@ -199,6 +199,59 @@ def test_path_with_space_is_quoted_in_url_only(app, client):  # type: ignore[no-
     assert rv.json == ["/a b", "http://localhost/a%20b", "http://localhost/a%20b?q=x%20y"]
 
 
+@pytest.mark.parametrize(
+    ("path_info", "path"),
+    [("//x/a", "/x/a"), ("///x/a//b", "/x/a//b"), ("//", "/"), ("///", "/"), ("/x/a", "/x/a")],
+)
+def test_leading_slashes_of_the_path_make_one(app, client, path_info, path):  # type: ignore[no-untyped-def]
+    """As Werkzeug ("/" + path.lstrip("/")): PATH_INFO "//x" is the path "/x", and every URL
+    built from it (full_path, url, base_url) has one slash there too."""
+
+    @app.route("/")
+    @app.route("/x/<path:rest>")
+    def view(rest=None):  # type: ignore[no-untyped-def]
+        return {
+            "rest": rest,
+            "path": request.path,
+            "full_path": request.full_path,
+            "url": request.url,
+            "base_url": request.base_url,
+            "external": url_for("view", rest=rest, _external=True),
+        }
+
+    rv = client.get("/", environ_overrides={"PATH_INFO": path_info}, query_string="q=1")
+    assert rv.status_code == 200
+    assert rv.json == {
+        "rest": None if path == "/" else path[len("/x/") :],
+        "path": path,
+        "full_path": path + "?q=1",
+        "url": f"http://localhost{path}?q=1",
+        "base_url": f"http://localhost{path}",
+        "external": f"http://localhost{path}",
+    }
+    # Under a mount point the slashes after it are merged the same way.
+    rv = client.get(
+        "/", base_url="https://example.test/mount/", environ_overrides={"PATH_INFO": path_info}
+    )
+    assert rv.status_code == 200
+    assert (rv.json["path"], rv.json["url"], rv.json["external"]) == (
+        path,
+        f"https://example.test/mount{path}",
+        f"https://example.test/mount{path}",
+    )
+
+
+def test_leading_slashes_of_a_raw_path_info_make_one(app):  # type: ignore[no-untyped-def]
+    @app.route("/menu")
+    def menu():  # type: ignore[no-untyped-def]
+        return f"{request.path}|{request.full_path}|{request.url}"
+
+    environ = make_environ(SCRIPT_NAME="/diner", PATH_INFO="///menu", QUERY_STRING="day=1")
+    status, _, body = call_wsgi(app, environ)
+    assert status == "200 OK"
+    assert body == b"/menu|/menu?day=1|http://localhost/diner/menu?day=1"
+
+
 def test_url_decodes_utf8_query_to_iri(app, client):  # type: ignore[no-untyped-def]
     @app.route("/q")
     def q():  # type: ignore[no-untyped-def]

@@ -179,7 +179,9 @@ class Request:
             path = scope_path(scope)[1]
         if not path.isascii():
             path = _wsgi_decode(wsgi_str(path))  # exactly what PATH_INFO would decode to
-        self._path = path if path[:1] == "/" else "/" + path
+        if path[:1] != "/" or path[1:2] == "/":  # as Werkzeug: the leading slashes make one
+            path = "/" + path.lstrip("/")
+        self._path = path
         # PERF: the rest as in __init__, without the call.
         self._args = None
         self._headers = None
@@ -268,11 +270,18 @@ class Request:
 
     @property
     def path(self) -> str:
-        """The path below the app's mount point, as text (``/user/alex``)."""
+        """The path below the app's mount point, as text (``/user/alex``).
+
+        As Werkzeug: it starts with exactly one slash, however many ``PATH_INFO`` starts with
+        (``//x`` is ``/x``, as the router matches it).
+        """
         path = self._path
         if path is None:
             raw = self.environ.get("PATH_INFO") or "/"
-            path = self._path = _wsgi_decode(raw if raw.startswith("/") else "/" + raw)
+            # PERF: a path starting with one slash (nearly all) is decoded as it is.
+            if raw[0] != "/" or raw[1:2] == "/":
+                raw = "/" + raw.lstrip("/")
+            path = self._path = _wsgi_decode(raw)
         return path
 
     @property
