@@ -1762,3 +1762,97 @@ def test_host_matching_never_routes_on_a_crafted_host() -> None:
     assert client.get("/", headers={"Host": "alex.example.test"}).text == "profile of alex"
     assert client.get("/", headers={"Host": "<script>.example.test"}).status_code == 404
     assert client.get("/", headers={"Host": "a\\b.example.test"}).status_code == 404
+
+
+# --------------------------------------------------------------------------- aliases across domains
+
+
+def alias_sub_app(**options: Any) -> Any:
+    app = Flask(__name__, **options)
+    app.config["SERVER_NAME"] = "example.test"
+    app.add_url_rule("/new", "new", lambda: "new", subdomain="api")
+    app.add_url_rule("/old", "new", alias=True)
+    app.add_url_rule("/old-api", "new", alias=True, subdomain="api")
+    app.add_url_rule("/home", "home", lambda: "home")
+    app.add_url_rule("/h", "home", alias=True, subdomain="api")
+    app.add_url_rule("/u/<int:id>", "user", lambda user, id: f"{user} {id}", subdomain="<user>")
+    app.add_url_rule("/uold/<int:id>", "user", alias=True, subdomain="<user>")
+    app.add_url_rule("/rt", "rt", redirect_to="/target", subdomain="api")
+    return app
+
+
+@pytest.mark.both_protocols
+def test_an_alias_of_a_rule_on_another_subdomain_redirects_to_an_absolute_url(
+    protocol: str,
+) -> None:
+    """As Werkzeug: the canonical URL is on another subdomain, so Location names its host
+    (scheme, subdomain of SERVER_NAME, mount point, path, query); a relative one would 404."""
+    client = alias_sub_app(subdomain_matching=True).test_client()
+    assert answer(client, "http://example.test/old?q=1&r=2") == (
+        308,
+        "",
+        "http://api.example.test/new?q=1&r=2",
+    )
+    assert answer(client, "http://api.example.test/new?q=1&r=2") == (200, "new", None)
+    assert answer(client, "https://api.example.test/h") == (308, "", "https://example.test/home")
+    response = client.get("/old", base_url="http://example.test/mount/")
+    assert response.headers["Location"] == "http://api.example.test/mount/new"
+    # On the request's own subdomain the redirect stays relative (as every router redirect).
+    assert answer(client, "http://api.example.test/old-api?q=1") == (308, "", "/new?q=1")
+    assert answer(client, "http://bob.example.test/uold/3?x=y") == (308, "", "/u/3?x=y")
+    response = client.get("/old-api", base_url="http://api.example.test/mount/")
+    assert response.headers["Location"] == "/mount/new"
+    # redirect_to goes to a URL on the request's host (Werkzeug joins it with it).
+    assert answer(client, "http://api.example.test/rt?q=1") == (308, "", "/target")
+
+
+@pytest.mark.both_protocols
+def test_an_alias_of_a_rule_on_another_subdomain_without_subdomain_matching(
+    protocol: str,
+) -> None:
+    """Every request is one to the default subdomain: the canonical rule's is another."""
+    client = alias_sub_app().test_client()
+    assert answer(client, "http://example.test/old?q=1") == (
+        308,
+        "",
+        "http://api.example.test/new?q=1",
+    )
+
+
+@pytest.mark.both_protocols
+def test_an_alias_of_a_rule_on_another_host_redirects_to_an_absolute_url(protocol: str) -> None:
+    """Host matching: the canonical rule's host, with its port (Werkzeug 3.1 prefers the
+    alias itself there, a redirect to the same URL)."""
+    app = Flask(__name__, host_matching=True, static_host="a.test")
+    app.add_url_rule("/new", "new", lambda: "new", host="b.test")
+    app.add_url_rule("/old", "new", alias=True, host="a.test")
+    app.add_url_rule("/p", "port", lambda: "port", host="b.test:8080")
+    app.add_url_rule("/pold", "port", alias=True, host="a.test")
+    app.add_url_rule("/same", "same", lambda: "same", host="a.test")
+    app.add_url_rule("/same-old", "same", alias=True, host="a.test")
+    app.add_url_rule("/", "sub", lambda name: name, host="<name>.c.test")
+    app.add_url_rule("/sold", "sub", alias=True, host="<name>.c.test")
+    app.add_url_rule("/nohost", "nohost", lambda: "nohost")
+    app.add_url_rule("/nold", "nohost", alias=True, host="a.test")
+    client = app.test_client()
+    assert answer(client, "http://a.test/old?q=1") == (308, "", "http://b.test/new?q=1")
+    assert answer(client, "http://b.test/new?q=1") == (200, "new", None)
+    assert answer(client, "https://a.test/pold") == (308, "", "https://b.test:8080/p")
+    response = client.get("/old", base_url="http://a.test/mount/")
+    assert response.headers["Location"] == "http://b.test/mount/new"
+    assert answer(client, "http://a.test/same-old?q=1") == (308, "", "/same?q=1")
+    assert answer(client, "http://x.c.test/sold") == (308, "", "/")
+    # A rule without a host is built for the current one (as url_for builds it).
+    assert answer(client, "http://a.test/nold") == (308, "", "/nohost")
+
+
+def test_an_alias_across_domains_outside_a_request_stays_relative() -> None:
+    """The Map on its own knows no scheme nor server name: the path, as before."""
+    m = domain_map(
+        Rule("/new", endpoint="new", host="b.test"),
+        Rule("/old", endpoint="new", alias=True, host="a.test"),
+        host_matching=True,
+    )
+    with pytest.raises(RequestRedirect) as info:
+        m.match_domain("a.test", "/old", "GET", "q=1")
+    assert info.value.new_url == "/new?q=1"

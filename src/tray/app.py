@@ -507,7 +507,7 @@ class Tray:
                 rule, args = self.url_map.match(request.path, request.method, query)
         except HTTPException as error:
             if isinstance(error, RequestRedirect):
-                _place_redirect(error, request.script_root)
+                self._place_redirect(error, request)
             request.routing_exception = error
         else:
             request.url_rule = rule
@@ -639,8 +639,10 @@ class Tray:
                 # PERF: a routing error (or a refused host) is handled below without raising
                 # it again (a 404 is common).
                 assert isinstance(matched, HTTPException)
-                if isinstance(matched, RequestRedirect) and (request.script_root or matched._join):
-                    _place_redirect(matched, request.script_root)
+                if isinstance(matched, RequestRedirect) and (
+                    request.script_root or matched._join or matched._domain is not None
+                ):
+                    self._place_redirect(matched, request)
                 if self.before_request_funcs or self.url_value_preprocessors:
                     rv = self.preprocess_request(request)
                 if rv is None:
@@ -680,6 +682,30 @@ class Tray:
         """Route ``request`` by its subdomain (``subdomain_matching``) or host (host matching)."""
         domain = self._request_domain(request, warn=True)
         return self.url_map.match_domain(domain, path, request.method, query_string)
+
+    def _place_redirect(self, redirect: RequestRedirect, request: Request) -> None:
+        """Put a routing redirect's URL under the app's mount point.
+
+        A redirect to a rule's own path is prefixed; a rule's ``redirect_to`` target is
+        resolved against the root like a link ("new" goes under it; "/new" and "https://x/y"
+        stay); an alias of a rule on another subdomain (or host) goes there as an absolute
+        URL (a relative one would 404 on this host), as in Werkzeug.
+        """
+        script_root = request.script_root
+        domain = redirect._domain
+        if domain is not None:
+            if self.url_map.host_matching:
+                host = domain
+            else:
+                server_name = self._server_name(request)
+                host = f"{domain}.{server_name}" if domain else server_name
+            redirect.new_url = f"{request.scheme}://{host}{script_root}{redirect.new_url}"
+            redirect._domain = None
+        elif redirect._join:
+            redirect.new_url = urljoin(script_root + "/", redirect.new_url)
+            redirect._join = False
+        else:
+            redirect.new_url = script_root + redirect.new_url
 
     def _request_domain(self, request: Request, warn: bool = False) -> str:
         """What the request's rules match: its host with host matching; else its subdomain of
@@ -1177,19 +1203,6 @@ def _is_async_iterable(value: object) -> bool:
 def _short_repr(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _place_redirect(redirect: RequestRedirect, script_root: str) -> None:
-    """Put a routing redirect's URL under the app's mount point ``script_root``.
-
-    A redirect to a rule's own path is prefixed; a rule's ``redirect_to`` target is resolved
-    against the root like a link ("new" goes under it; "/new" and "https://x/y" stay).
-    """
-    if redirect._join:
-        redirect.new_url = urljoin(script_root + "/", redirect.new_url)
-        redirect._join = False
-    else:
-        redirect.new_url = script_root + redirect.new_url
 
 
 def _strip_default_port(host: str, scheme: str) -> str:

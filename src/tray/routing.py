@@ -74,6 +74,9 @@ class RequestRedirect(HTTPException, RoutingException):
     # Set on the redirect of a rule's redirect_to: new_url is resolved against the app's root
     # like a link ("new" stays under it, "/new" and "https://x/" do not) rather than prefixed.
     _join = False
+    # Set on an alias's redirect whose canonical rule is on another subdomain (or host): that
+    # domain, for the app to make new_url absolute there (only it knows scheme and host).
+    _domain: str | None = None
     # The rule (and its values) whose redirect_to or alias answered, if one did.
     _rule: Rule | None = None
     _values: dict[str, Any] = {}  # noqa: RUF012 (never mutated: set per instance)
@@ -1187,7 +1190,7 @@ class Map:
                     if attempt is path:
                         # the rule's domain values fill its redirect_to placeholders too
                         raise self._rule_redirect(
-                            rule, {**domain_values, **values}, method, query_string
+                            rule, {**domain_values, **values}, method, query_string, domain
                         ) from None
                 if attempt is not path:
                     if not rule.merge_slashes:
@@ -1300,16 +1303,24 @@ class Map:
         return self._rule_redirect(rule, values, method, query_string)
 
     def _rule_redirect(
-        self, rule: Rule, values: dict[str, Any], method: str, query_string: str | bytes
+        self,
+        rule: Rule,
+        values: dict[str, Any],
+        method: str,
+        query_string: str | bytes,
+        domain: str | None = None,
     ) -> RequestRedirect:
-        """Where a request matching ``rule`` (an ``alias`` or one with ``redirect_to``) goes.
+        """Where a request to ``domain`` (as ``match_domain`` takes it; ``None``: the default
+        one) matching ``rule`` (an ``alias`` or one with ``redirect_to``) goes.
 
         As in Werkzeug: an alias redirects, with the query string, to the URL of its endpoint
         built from the values (by the rule that builds them first, not an alias if there is
         one); ``redirect_to`` gets its ``<name>`` placeholders filled in (a callable is called
         with the Map and the values) and drops the query string. That URL is resolved against
         the app's root (``RequestRedirect.join``): "/new" and "https://x/" as given, "new"
-        next to the app's other URLs.
+        next to the app's other URLs. An alias whose canonical URL is on another subdomain (or
+        host) than ``domain`` names it (``RequestRedirect._domain``): the app makes the URL
+        absolute there, as Werkzeug does (a Map used on its own leaves it relative).
         """
         owner = self._owner
         if owner is not self:
@@ -1326,10 +1337,19 @@ class Map:
                     " has no other rule to redirect to: add its canonical rule (without"
                     " alias=True)"
                 )
-            url = owner.build(rule.endpoint, values, method, append_unknown=False)
+            elsewhere: str | None = None
+            if owner._domain_aware:
+                where, url = owner.build_domain(rule.endpoint, values, method, append_unknown=False)
+                current = owner._default_domain() if domain is None else domain
+                # With host matching a rule without a host is built for the current one.
+                if where != current and (where or not owner._host_matching):
+                    elsewhere = where
+            else:
+                url = owner.build(rule.endpoint, values, method, append_unknown=False)
             if isinstance(query_string, bytes):
                 query_string = query_string.decode("latin-1")
             redirect = RequestRedirect(f"{url}?{query_string}" if query_string else url)
+            redirect._domain = elsewhere
         else:
             target = rule.redirect_to
             if isinstance(target, str):
