@@ -20,7 +20,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from types import CoroutineType, GeneratorType
 from typing import IO, TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ from .environ import environ_from_scope
 from .exceptions import HTTPException, RequestEntityTooLarge
 from .globals import _cv_ctx
 from .response import Response, encode_chunk
+from .threadpool import ThreadPool
 
 if TYPE_CHECKING:
     from .app import Tray
@@ -53,7 +54,7 @@ class ASGIAdapter:
 
     def __init__(self, app: Tray) -> None:
         self.app = app
-        self._executor: ThreadPoolExecutor | None = None
+        self._executor: ThreadPool | None = None
 
     # -- entry point ------------------------------------------------------------------------
 
@@ -208,11 +209,11 @@ class ASGIAdapter:
             raise ValueError(f"tray's ASGI app cannot serve {kind!r} scopes (only http, lifespan)")
 
     @property
-    def executor(self) -> ThreadPoolExecutor:
+    def executor(self) -> ThreadPool:
         executor = self._executor
         if executor is None:
             workers = int(self.app.config.get("ASGI_THREAD_POOL_SIZE") or 40)
-            executor = self._executor = ThreadPoolExecutor(workers, thread_name_prefix="tray-sync")
+            executor = self._executor = ThreadPool(workers, thread_name_prefix="tray-sync")
         return executor
 
     def _after_abandoned(
@@ -268,10 +269,11 @@ class ASGIAdapter:
         """
         loop = _remember_loop()
         ctx = contextvars.copy_context()
-        job = self.executor.submit(ctx.run, func, *args)
+        job, done = self.executor.run(loop, ctx.run, func, *args)
         try:
-            return await asyncio.wrap_future(job, loop=loop)
+            return await done
         except asyncio.CancelledError as cancelled:
+            job.cancel()  # a call not started yet never starts
             cancelled.tray_job = job  # type: ignore[attr-defined]
             raise
 
@@ -717,11 +719,10 @@ class _ThreadProducer:
         self.job: Future[Any] | None = None  # the thread's job; ``done`` is its loop side
         self.done: asyncio.Future[Any] | None = None
 
-    def start(self, executor: ThreadPoolExecutor) -> None:
+    def start(self, executor: ThreadPool) -> None:
         _remember_loop()
         ctx = contextvars.copy_context()
-        self.job = executor.submit(ctx.run, self._run)
-        self.done = asyncio.wrap_future(self.job, loop=self.loop)
+        self.job, self.done = executor.run(self.loop, ctx.run, self._run)
 
     @staticmethod
     def _wake(waiter: asyncio.Future[None]) -> None:
