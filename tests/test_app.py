@@ -85,7 +85,7 @@ def test_route_endpoint_option(app, client):
     def view():
         return request.endpoint
 
-    assert list(app.view_functions) == ["custom"]
+    assert list(app.view_functions) == ["static", "custom"]  # Flask's static route first
     assert client.get("/x").data == b"custom"
 
 
@@ -94,7 +94,7 @@ def test_add_url_rule_endpoint_defaults_to_function_name(app, client):
         return "ok"
 
     app.add_url_rule("/s", view_func=some_view)
-    assert list(app.view_functions) == ["some_view"]
+    assert list(app.view_functions) == ["static", "some_view"]
     assert client.get("/s").data == b"ok"
 
 
@@ -116,7 +116,7 @@ def test_methods_as_string_is_type_error(app):
         def x():
             return ""
 
-    assert list(app.url_map.iter_rules()) == []
+    assert [rule.endpoint for rule in app.url_map.iter_rules()] == ["static"]
 
 
 def test_duplicate_endpoint_with_other_view_is_assertion_error(app, client):
@@ -1082,10 +1082,11 @@ def test_url_map_iteration(app):
 
     rules = list(app.url_map.iter_rules())
     assert [(r.rule, r.endpoint, sorted(r.methods)) for r in rules] == [
+        ("/static/<path:filename>", "static", ["GET", "HEAD", "OPTIONS"]),
         ("/", "index", ["GET", "HEAD", "OPTIONS"]),
         ("/items/<int:id>", "item", ["OPTIONS", "POST"]),
     ]
-    assert [r.rule for r in app.url_map] == ["/", "/items/<int:id>"]
+    assert [r.rule for r in app.url_map] == ["/static/<path:filename>", "/", "/items/<int:id>"]
     assert [r.rule for r in app.url_map.iter_rules("item")] == ["/items/<int:id>"]
 
 

@@ -16,7 +16,7 @@ APP_SOURCE = """\
 from tray import Flask
 
 app = Flask(__name__)
-other = Flask("other")
+other = Flask("other", static_folder=None)
 not_an_app = {"app": "no"}
 
 
@@ -65,10 +65,11 @@ def test_routes(module, capsys):
     assert err == ""
     assert out == (
         "Endpoint     Methods    Rule\n"
-        "-----------  ---------  --------------------\n"
+        "-----------  ---------  -----------------------\n"
         "archive      PUT        /archive\n"
         "delete_user  DELETE     /users/<int:user_id>\n"
         "index        GET        /\n"
+        "static       GET        /static/<path:filename>\n"
         "user         GET, POST  /users/<int:user_id>\n"
     )
 
@@ -78,21 +79,27 @@ def test_routes_defaults_to_app_attribute(module, capsys):
     assert main(["routes", name]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "Endpoint     Methods    Rule"
-    assert len(out.splitlines()) == 6
+    assert len(out.splitlines()) == 7
 
 
 def test_routes_sorted_by_rule(module, capsys):
     name = module(APP_SOURCE)
     assert main(["routes", f"{name}:app", "--sort", "rule"]) == 0
     rules = [line.split()[-1] for line in capsys.readouterr().out.splitlines()[2:]]
-    assert rules == ["/", "/archive", "/users/<int:user_id>", "/users/<int:user_id>"]
+    assert rules == [
+        "/",
+        "/archive",
+        "/static/<path:filename>",
+        "/users/<int:user_id>",
+        "/users/<int:user_id>",
+    ]
 
 
 def test_routes_sorted_by_methods(module, capsys):
     name = module(APP_SOURCE)
     assert main(["routes", f"{name}:app", "--sort", "methods"]) == 0
     endpoints = [line.split()[0] for line in capsys.readouterr().out.splitlines()[2:]]
-    assert endpoints == ["delete_user", "index", "user", "archive"]
+    assert endpoints == ["delete_user", "static", "index", "user", "archive"]  # stable: rule order
 
 
 def test_routes_no_routes(module, capsys):
@@ -107,7 +114,7 @@ def test_routes_of_a_class_based_view(module, capsys):
         from tray import Flask
         from tray.views import MethodView
 
-        app = Flask(__name__)
+        app = Flask(__name__, static_folder=None)
 
 
         class ItemAPI(MethodView):

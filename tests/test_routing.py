@@ -1752,7 +1752,7 @@ def test_flask_server_name_matching_table(
 
 def test_host_matching_never_routes_on_a_crafted_host() -> None:
     """A Host with characters no host name has reads as "" (Werkzeug): a 404, never a value."""
-    app = Flask(__name__, host_matching=True)
+    app = Flask(__name__, host_matching=True, static_folder=None)
 
     @app.route("/", host="<user>.example.test")
     def profile(user: str) -> str:

@@ -13,6 +13,7 @@ from .ctx import (
     has_request_context,
 )
 from .exceptions import HTTPException
+from .files import send_file, send_from_directory
 from .globals import current_app, g, request
 from .helpers import abort, make_response, redirect, stream_with_context, url_for
 from .json import jsonify
@@ -43,6 +44,8 @@ __all__ = [
     "make_response",
     "redirect",
     "request",
+    "send_file",
+    "send_from_directory",
     "stream_with_context",
     "url_for",
 ]

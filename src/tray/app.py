@@ -15,9 +15,11 @@ import re
 import sys
 import threading
 import warnings
+import weakref
 from collections.abc import Callable, Iterator, Mapping
+from datetime import timedelta
 from types import CoroutineType, MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import quote, urljoin
 
 from .concurrency import is_coroutine_function, run_sync, run_to_value
@@ -31,6 +33,7 @@ from .exceptions import (
     InternalServerError,
     default_exceptions,
 )
+from .files import send_from_directory
 from .globals import _NO_REQUEST, _cv_ctx
 from .headers import Headers
 from .http import check_header_value
@@ -116,7 +119,7 @@ class Tray:
         self,
         import_name: str,
         static_url_path: str | None = None,
-        static_folder: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
         template_folder: str | None = None,
         root_path: str | None = None,
         instance_path: str | None = None,
@@ -130,10 +133,17 @@ class Tray:
                 f"static_host={static_host!r} only applies with host matching: pass"
                 " host_matching=True too, or drop static_host"
             )
+        if host_matching and static_host is None and static_folder is not None:
+            raise ValueError(
+                "host_matching=True routes every rule by host, the static route too: pass"
+                " static_host= (the host that serves the static folder), or static_folder=None"
+            )
         self.import_name = import_name
         self.root_path = root_path if root_path is not None else _find_root_path(import_name)
-        self.static_url_path = static_url_path
+        self._static_folder: str | None = None
+        self._static_url_path: str | None = None
         self.static_folder = static_folder
+        self.static_url_path = static_url_path
         self.template_folder = template_folder
         self.instance_path = instance_path
         self.config = self.config_class(self.root_path, dict(self.default_config))
@@ -142,7 +152,6 @@ class Tray:
         self.url_map = (
             self.url_map_class(host_matching=True) if host_matching else self.url_map_class()
         )
-        # (static_host would give the static route its host; tray serves no static files.)
         # PERF: set only when on (else the class attribute answers), and the routing flag lives
         # on the Map: an app instance holding 30 attributes or more makes every ``self.x`` of
         # the request path slower (CPython stops sharing the instance dict's keys).
@@ -179,8 +188,78 @@ class Tray:
         self._serving_lock = threading.Lock()
         self._asgi: ASGIAdapter | None = None
         self._logger: logging.Logger | None = None
+        if self.has_static_folder:
+            # As in Flask: <static_url_path>/<path:filename> serves the static folder.
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                endpoint="static",
+                host=static_host,
+                view_func=_static_view(self),
+            )
 
     # -- identity and settings --------------------------------------------------------------
+
+    @property
+    def static_folder(self) -> str | None:
+        """The absolute path of the folder the ``static`` endpoint serves (``None``: none)."""
+        folder = self._static_folder
+        return None if folder is None else os.path.join(self.root_path, folder)
+
+    @static_folder.setter
+    def static_folder(self, value: str | os.PathLike[str] | None) -> None:
+        self._static_folder = None if value is None else os.fspath(value).rstrip("\\/")
+
+    @property
+    def has_static_folder(self) -> bool:
+        return self._static_folder is not None
+
+    @property
+    def static_url_path(self) -> str | None:
+        """Where the static folder is served: by default ``/`` and the folder's name."""
+        if self._static_url_path is not None:
+            return self._static_url_path
+        folder = self.static_folder
+        return None if folder is None else f"/{os.path.basename(folder)}".rstrip("/")
+
+    @static_url_path.setter
+    def static_url_path(self, value: str | None) -> None:
+        self._static_url_path = None if value is None else value.rstrip("/")
+
+    def send_static_file(self, filename: str) -> Response:
+        """The view of the ``static`` endpoint: ``filename`` from the static folder (a 404 if
+        it is not a file there), cached for ``get_send_file_max_age(filename)`` seconds."""
+        folder = self.static_folder
+        if folder is None:
+            raise RuntimeError(
+                f"{self.name!r} has no static folder to serve {filename!r} from: pass"
+                " static_folder= to the app"
+            )
+        return send_from_directory(folder, filename, max_age=self.get_send_file_max_age(filename))
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """How long browsers may cache a file ``send_file`` sends, in seconds (``None``: they
+        must revalidate it, ``no-cache``): ``SEND_FILE_MAX_AGE_DEFAULT``. Override it to vary
+        by file (e.g. long for fingerprinted assets)."""
+        value = self.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        if value is None:
+            return None
+        if isinstance(value, timedelta):
+            return int(value.total_seconds())
+        return int(value)
+
+    def open_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = None
+    ) -> IO[Any]:
+        """Open ``resource`` (relative to ``root_path``) for reading, e.g. a schema file."""
+        if mode not in ("r", "rt", "rb"):
+            raise ValueError(
+                f"open_resource() opens files for reading only, not with mode {mode!r}: use"
+                " 'rb' (the default), 'r' or 'rt'"
+            )
+        path = os.path.join(self.root_path, resource)
+        if mode == "rb":
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
 
     @property
     def name(self) -> str:
@@ -1209,3 +1288,16 @@ def _strip_default_port(host: str, scheme: str) -> str:
     """``host`` without the port ``scheme`` implies (as in a ``Host`` header)."""
     suffix = ":443" if scheme in ("https", "wss") else ":80"
     return host[: -len(suffix)] if host.endswith(suffix) else host
+
+
+def _static_view(app: Tray) -> Callable[..., Response]:
+    """The ``static`` endpoint's view; it holds the app weakly (an app is not kept alive by
+    its own rule table), and calls ``send_static_file``, which a subclass may override."""
+    app_ref = weakref.ref(app)
+
+    def send_static(filename: str) -> Response:
+        app = app_ref()
+        assert app is not None
+        return app.send_static_file(filename)
+
+    return send_static

@@ -15,6 +15,7 @@ from .app import Tray, make_redirect
 from .concurrency import await_in_context
 from .ctx import RequestContext
 from .exceptions import abort as _abort
+from .files import send_file, send_from_directory
 from .globals import _cv_ctx, current_app_or_none
 from .response import Response as _Response
 
@@ -24,7 +25,15 @@ if TYPE_CHECKING:
 _TRAY_URL_FOR = Tray.url_for
 _TRAY_MAKE_RESPONSE = Tray.make_response
 
-__all__ = ["abort", "make_response", "redirect", "stream_with_context", "url_for"]
+__all__ = [
+    "abort",
+    "make_response",
+    "redirect",
+    "send_file",
+    "send_from_directory",
+    "stream_with_context",
+    "url_for",
+]
 
 T = TypeVar("T")
 

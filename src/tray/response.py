@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overloa
 
 from . import json as _json
 from .exceptions import RequestedRangeNotSatisfiable
+from .files import FileBody
 from .globals import _cv_ctx
 from .headers import Headers
 from .headervalues import (
@@ -693,6 +694,8 @@ class Response:
         start, stop = span
         if self.is_sequence:
             self.response = [b"".join(encode_chunk(chunk) for chunk in body)[start:stop]]
+        elif type(body) is FileBody and body.seekable():
+            body.restrict(start, stop)  # PERF: seek to the range, not read and drop up to it
         else:
             self.response = _byte_slice(body, start, stop)
             close = getattr(body, "close", None)
