@@ -13,7 +13,7 @@ from pathlib import Path
 
 from examples.kitchen import app
 
-from tray import Response, request
+from tray import Response, request, send_from_directory
 
 MARKERS = Path(os.environ.get("TRAY_TEST_MARKERS", "."))
 
@@ -75,3 +75,8 @@ async def async_hello() -> str:
 @app.post("/echo-json")
 def echo_json() -> object:
     return {"got": request.get_json()}
+
+
+@app.route("/file/<path:name>")
+def file(name: str) -> Response:
+    return send_from_directory(MARKERS, name)

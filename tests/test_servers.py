@@ -199,6 +199,34 @@ def test_async_view_json_body_head_and_404(server: Server) -> None:
     assert b"<h1>Not Found</h1>" in body
 
 
+def test_send_file_whole_ranged_head_and_conditional(server: Server) -> None:
+    data = os.urandom(300_000)  # several 64 KiB chunks
+    (server.markers / "big.bin").write_bytes(data)
+    status, headers, body = server.request("GET", "/file/big.bin")
+    assert (status, headers["Content-Length"], len(body), body == data) == (
+        200,
+        "300000",
+        300_000,
+        True,
+    )
+    assert headers["Content-Type"] == "application/octet-stream"
+    status, headers, body = server.request(
+        "GET", "/file/big.bin", headers={"Range": "bytes=100000-200000"}
+    )
+    assert (status, headers["Content-Range"], body == data[100_000:200_001]) == (
+        206,
+        "bytes 100000-200000/300000",
+        True,
+    )
+    status, headers, body = server.request("HEAD", "/file/big.bin")
+    assert (status, headers["Content-Length"], body) == (200, "300000", b"")
+    status, _, body = server.request(
+        "GET", "/file/big.bin", headers={"If-None-Match": headers["ETag"]}
+    )
+    assert (status, body) == (304, b"")
+    assert server.request("GET", "/file/..%2Fbig.bin")[0] == 404
+
+
 def _read_some_then_hang_up(port: int, path: str) -> bytes:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
