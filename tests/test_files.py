@@ -3,13 +3,14 @@ folder, through WSGI and ASGI, with the headers Flask sends."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 import pytest
 
@@ -561,3 +562,122 @@ def test_host_matching_serves_the_static_folder_on_static_host(root: Path) -> No
     assert client.get("http://a.test/static/hello.txt").status_code == 404
     with app.test_request_context("http://a.test/"):
         assert url_for("static", filename="hello.txt") == "http://cdn.test/static/hello.txt"
+
+
+# -- the servers' own file sending ------------------------------------------------------------
+
+
+def wsgi_environ(path: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "localhost",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        **extra,
+    }
+
+
+class Wrapper:
+    """A server's ``wsgi.file_wrapper`` (gunicorn's sends the file with sendfile)."""
+
+    made: ClassVar[list[Wrapper]] = []
+
+    def __init__(self, file: IO[bytes], block_size: int) -> None:
+        self.file, self.block_size = file, block_size
+        Wrapper.made.append(self)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter([self.file.read()])
+
+    def close(self) -> None:
+        self.file.close()
+
+
+@pytest.mark.wsgi_only
+def test_a_whole_file_goes_to_the_wsgi_file_wrapper(app: Tray, opened: list[IO[bytes]]) -> None:
+    @app.route("/f")
+    def f() -> Any:
+        return send_file("static/hello.txt")
+
+    def call(**extra: Any) -> tuple[Any, bytes]:
+        environ = wsgi_environ("/f", **extra)
+        body = app(environ, lambda status, headers, exc_info=None: None)
+        try:
+            return body, b"".join(body)
+        finally:
+            body.close()
+
+    Wrapper.made.clear()
+    body, data = call(**{"wsgi.file_wrapper": Wrapper})
+    assert type(body) is Wrapper and data == HELLO
+    assert Wrapper.made[0].file is opened[0] and Wrapper.made[0].block_size == 64 * 1024
+    assert opened[0].closed
+    # A range is read by tray (the wrapper would send the whole file); so is a server's
+    # body without a wrapper.
+    body, data = call(**{"wsgi.file_wrapper": Wrapper, "HTTP_RANGE": "bytes=0-4"})
+    assert type(body) is not Wrapper and data == b"hello"
+    body, data = call()
+    assert type(body) is not Wrapper and data == HELLO
+    assert len(Wrapper.made) == 1 and all(file.closed for file in opened)
+
+
+def asgi_messages(app: Tray, path: str, method: str = "GET", **extra: Any) -> list[dict[str, Any]]:
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"kitchen.test")],
+        "server": ("kitchen.test", 80),
+        "extensions": {"http.response.pathsend": {}},
+        **extra,
+    }
+    sent: list[dict[str, Any]] = []
+    requested: list[bool] = []
+
+    async def receive() -> dict[str, Any]:
+        if not requested:
+            requested.append(True)
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # the client stays
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app.asgi(scope, receive, send))
+    return sent
+
+
+@pytest.mark.wsgi_only
+def test_a_whole_file_goes_to_the_asgi_pathsend_extension(
+    app: Tray, root: Path, opened: list[IO[bytes]]
+) -> None:
+    @app.route("/f")
+    def f() -> Any:
+        return send_file("static/hello.txt")
+
+    sent = asgi_messages(app, "/f")
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
+    assert sent[1]["path"] == str(root / "static" / "hello.txt")
+    assert dict(sent[0]["headers"])[b"content-length"] == b"11"
+    assert opened[0].closed
+    # A range, a HEAD, a server without the extension: tray sends the bytes (or none).
+    ranged = asgi_messages(app, "/f", headers=[(b"host", b"k"), (b"range", b"bytes=0-4")])
+    assert [m["type"] for m in ranged][-1] == "http.response.body"
+    assert b"".join(m.get("body", b"") for m in ranged[1:]) == b"hello"
+    head = asgi_messages(app, "/f", method="HEAD")
+    assert [m["type"] for m in head] == ["http.response.start", "http.response.body"]
+    plain = asgi_messages(app, "/f", extensions={})
+    assert b"".join(m.get("body", b"") for m in plain[1:]) == HELLO
+    assert all(file.closed for file in opened)

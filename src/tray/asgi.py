@@ -29,6 +29,7 @@ from .config import size_setting
 from .ctx import RequestContext
 from .environ import environ_from_scope
 from .exceptions import HTTPException, RequestEntityTooLarge
+from .files import FileBody
 from .globals import _cv_ctx
 from .response import Response, encode_chunk
 from .threadpool import ThreadPool
@@ -167,7 +168,7 @@ class ASGIAdapter:
                     )
                     await self._stream(response, send, receive, self._runs_inline())
                 else:
-                    await self._send_response(response, request.method, send, receive)
+                    await self._send_response(response, request.method, send, receive, scope)
             except BaseException:
                 await _close_body(response)  # idempotent: a finished stream is closed already
                 raise
@@ -454,7 +455,12 @@ class ASGIAdapter:
         return not app._sync_to_thread.get(rule.endpoint, app.config["SYNC_TO_THREAD"])
 
     async def _send_response(
-        self, response: Response, method: str, send: Send, receive: Receive
+        self,
+        response: Response,
+        method: str,
+        send: Send,
+        receive: Receive,
+        scope: Scope | None = None,
     ) -> None:
         start = {
             "type": "http.response.start",
@@ -491,6 +497,21 @@ class ASGIAdapter:
                 await send(start)
                 payload = body[0] if len(body) == 1 else b"".join(encode_chunk(c) for c in body)
                 await send({"type": "http.response.body", "body": encode_chunk(payload)})
+            finally:
+                await _close_body(response)
+            return
+        if (
+            type(body) is FileBody
+            and body.path is not None
+            and body.whole
+            and response._on_close is None
+            and scope is not None
+            and "http.response.pathsend" in (scope.get("extensions") or ())
+        ):
+            # PERF: the server sends the file itself (granian); ours is closed unread.
+            try:
+                await send(start)
+                await send({"type": "http.response.pathsend", "path": body.path})
             finally:
                 await _close_body(response)
             return

@@ -10,6 +10,7 @@ from types import GeneratorType
 from typing import TYPE_CHECKING, Any
 
 from .concurrency import run_sync
+from .files import FileBody
 from .response import encode_chunk
 
 if TYPE_CHECKING:
@@ -145,4 +146,12 @@ def write_wsgi(
             if type(chunk) is not bytes:
                 return [b"".join(response.iter_encoded())]
         return body
+    if (
+        type(body) is FileBody
+        and body.file_wrapper is not None
+        and body.whole
+        and response._on_close is None
+    ):
+        # The server's own file sending (gunicorn: sendfile); it closes the file.
+        return body.file_wrapper(body.file, body.chunk_size)
     return ClosingBody(response, body, app)
