@@ -184,3 +184,45 @@ def test_no_command_is_usage_error(capsys):
         main([])
     assert info.value.code == 2
     assert capsys.readouterr().err.startswith("usage: tray")
+
+
+DOMAIN_SOURCE = """\
+from tray import Flask
+
+app = Flask(__name__, subdomain_matching=True, static_folder=None)
+app.config["SERVER_NAME"] = "example.com"
+hosts = Flask(__name__, host_matching=True, static_host="cdn.test")
+
+
+@app.route("/")
+def index():
+    return ""
+
+
+@app.route("/api", subdomain="api", methods=["GET", "POST"])
+def api():
+    return ""
+
+
+@hosts.route("/", host="a.test")
+def a():
+    return ""
+"""
+
+
+def test_routes_show_the_subdomain_or_host_column_as_flask(module, capsys):
+    name = module(DOMAIN_SOURCE)
+    assert main(["routes", f"{name}:app", "--sort", "domain"]) == 0
+    assert capsys.readouterr().out == (
+        "Endpoint  Methods    Subdomain  Rule\n"
+        "--------  ---------  ---------  ----\n"
+        "index     GET                   /\n"
+        "api       GET, POST  api        /api\n"
+    )
+    assert main(["routes", f"{name}:hosts", "--all-methods"]) == 0
+    assert capsys.readouterr().out == (
+        "Endpoint  Methods             Host      Rule\n"
+        "--------  ------------------  --------  -----------------------\n"
+        "a         GET, HEAD, OPTIONS  a.test    /\n"
+        "static    GET, HEAD, OPTIONS  cdn.test  /static/<path:filename>\n"
+    )

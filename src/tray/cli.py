@@ -11,18 +11,27 @@ from .serving import INTERFACES, AppNotFound, find_app, run_app
 __all__ = ["main"]
 
 
-def _routes(spec: str, sort: str) -> int:
+def _routes(spec: str, sort: str, all_methods: bool = False) -> int:
+    """Print the rule table as ``flask routes`` does; a Subdomain (or, with host matching, a
+    Host) column appears when rules are routed by it."""
     app = find_app(spec)
-    rows = []
-    for rule in app.url_map.iter_rules():
-        methods = ", ".join(sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}))
-        rows.append((rule.endpoint, methods, rule.rule))
+    url_map = app.url_map
+    hidden = set() if all_methods else {"HEAD", "OPTIONS"}
+    rows: list[list[str]] = []
+    for rule in url_map.iter_rules():
+        methods = ", ".join(sorted((rule.methods or set()) - hidden))
+        domain = (rule.host if url_map.host_matching else rule.subdomain) or ""
+        rows.append([rule.endpoint, methods, domain, rule.rule])
     if not rows:
         print("No routes were registered.")
         return 0
-    key = {"endpoint": 0, "methods": 1, "rule": 2}[sort]
+    key = {"endpoint": 0, "methods": 1, "domain": 2, "rule": 3}[sort]
     rows.sort(key=lambda row: row[key])
-    headers = ("Endpoint", "Methods", "Rule")
+    headers = ["Endpoint", "Methods", "Host" if url_map.host_matching else "Subdomain", "Rule"]
+    if not any(row[2] for row in rows):
+        headers.pop(2)
+        for row in rows:
+            del row[2]
     widths = [max(len(h), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
     line = "  ".join(f"{{:<{w}}}" for w in widths)
     print(line.format(*headers).rstrip())
@@ -44,11 +53,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--reload", action="store_true", help="restart when code changes")
     routes = commands.add_parser("routes", help="list the URL rules of MODULE:APP")
     routes.add_argument("app")
-    routes.add_argument("--sort", choices=("endpoint", "methods", "rule"), default="endpoint")
+    routes.add_argument(
+        "--sort", choices=("endpoint", "methods", "domain", "rule"), default="endpoint"
+    )
+    routes.add_argument("--all-methods", action="store_true", help="show HEAD and OPTIONS too")
     args = parser.parse_args(argv)
     try:
         if args.command == "routes":
-            return _routes(args.app, args.sort)
+            return _routes(args.app, args.sort, args.all_methods)
         app = find_app(args.app)
         module, _, attr = args.app.partition(":")
         target = f"{module}:{attr or 'app'}" + (".asgi" if args.interface == "asgi" else "")
