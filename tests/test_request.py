@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from tray import g, request, url_for
+from tray.exceptions import BadRequestKeyError
 
 pytestmark = pytest.mark.both_protocols
 
@@ -1230,3 +1231,37 @@ def test_a_host_with_characters_no_host_name_has_reads_as_empty(app, client):  #
     assert host_seen("ex_ample.com") == "'' http:///h"
     assert host_seen("[::1]:8000") == "'[::1]:8000' http://[::1]:8000/h"
     assert host_seen("Kitchen.Example:80") == "'Kitchen.Example' http://kitchen.example/h"
+
+
+def test_a_file_field_of_a_form_without_multipart_says_so_in_debug(app, client):  # type: ignore[no-untyped-def]
+    """As Flask's DebugFilesKeyError: the browser sent the file's name, not the file."""
+    from tray.request import DebugFilesKeyError
+
+    @app.post("/upload")
+    def upload():  # type: ignore[no-untyped-def]
+        request.files["photo"]
+        return "stored"
+
+    @app.post("/other")
+    def other():  # type: ignore[no-untyped-def]
+        return request.files.get("photo", "none")
+
+    app.debug = True
+    with pytest.raises(DebugFilesKeyError) as info:
+        client.post("/upload", data={"photo": "soup.png"})
+    assert str(info.value) == (
+        "You tried to access the file 'photo' in request.files, but there is none: the"
+        " request's mimetype is 'application/x-www-form-urlencoded', not"
+        " 'multipart/form-data', so no file contents were sent. Add"
+        ' enctype="multipart/form-data" to the HTML form.\n\n'
+        "The browser sent file names instead: 'soup.png'"
+    )
+    assert isinstance(info.value, KeyError) and isinstance(info.value, AssertionError)
+    assert client.post("/other", data={"photo": "soup.png"}).data == b"none"
+    # A real upload, or no such field, or debug off: the usual behaviour.
+    rv = client.post("/upload", data={"photo": (io.BytesIO(b"img"), "soup.png")})
+    assert rv.data == b"stored"
+    with pytest.raises(BadRequestKeyError):  # trapped in debug mode, as in Flask
+        client.post("/upload", data={"name": "soup"})
+    app.debug = False
+    assert client.post("/upload", data={"photo": "soup.png"}).status_code == 400

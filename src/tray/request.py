@@ -653,9 +653,20 @@ class Request:
 
     @property
     def files(self) -> ImmutableMultiDict[str, FileStorage]:
-        """Uploaded files of a multipart body, as ``FileStorage`` objects."""
+        """Uploaded files of a multipart body, as ``FileStorage`` objects.
+
+        In debug mode, as in Flask, a missing file that the form has as a field (a form sent
+        without ``enctype="multipart/form-data"``) raises ``DebugFilesKeyError``, which says so.
+        """
         if self._files is None:
             self._load_form_data()
+            assert self._files is not None
+            if not self._files and self.mimetype != "multipart/form-data":
+                from .globals import current_app_or_none
+
+                app = current_app_or_none()
+                if app is not None and app.debug:
+                    self._files = _DebugFiles(self)
         assert self._files is not None
         return self._files
 
@@ -766,3 +777,38 @@ def _iri_query(query: str) -> str:
 
 
 _REQUEST_INIT = Request.__init__
+
+
+class DebugFilesKeyError(KeyError, AssertionError):
+    """``request.files[name]`` in debug mode, for a form sent without
+    ``enctype="multipart/form-data"``: the browser sent the file's name as a field."""
+
+    def __init__(self, request: Request, key: str) -> None:
+        message = (
+            f"You tried to access the file {key!r} in request.files, but there is none: the"
+            f" request's mimetype is {request.mimetype!r}, not 'multipart/form-data', so no file"
+            ' contents were sent. Add enctype="multipart/form-data" to the HTML form.'
+        )
+        names = request.form.getlist(key)
+        if names:
+            message += (
+                "\n\nThe browser sent file names instead: " + ", ".join(map(repr, names))
+            )
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class _DebugFiles(ImmutableMultiDict[str, FileStorage]):
+    """The empty ``request.files`` of a non-multipart request in debug mode."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__()
+        self._request = request
+
+    def __getitem__(self, key: str) -> FileStorage:
+        if key in self._request.form:
+            raise DebugFilesKeyError(self._request, key)
+        return super().__getitem__(key)
