@@ -909,6 +909,56 @@ def test_stream_with_context_runs_async_teardown_on_the_loop(app: Tray, inline: 
     assert (status, b"".join(chunks), events) == (200, b"/", ["teardown"])
 
 
+@pytest.mark.parametrize("body", ["async", "sliced sync"])
+def test_the_disconnect_reported_after_a_complete_stream_cuts_nothing(
+    app: Tray, body: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server's ``receive()`` says ``http.disconnect`` as soon as the response is complete
+    (uvicorn's does, and so does ``call_asgi``): the stream is finished, so closing its body
+    and an async teardown that awaits still run whole, before the ASGI call returns."""
+    import tray.threadpool
+
+    events: list[str] = []
+    if body == "sliced sync":
+        # The pool thread hands its end to the loop late, as a busy machine makes it: the loop
+        # has sent the last chunk and waits for the thread when the disconnect comes.
+        real_to_loop = tray.threadpool._to_loop
+
+        def late_to_loop(*args: Any) -> None:
+            time.sleep(0.05)
+            real_to_loop(*args)
+
+        monkeypatch.setattr(tray.threadpool, "_to_loop", late_to_loop)
+
+    @app.teardown_request
+    async def bye(error: BaseException | None) -> None:
+        events.append("teardown starts")
+        await asyncio.sleep(0)
+        events.append("teardown ends")
+
+    @app.route("/")
+    def index() -> Response:
+        if body == "async":
+
+            async def agen() -> AsyncIterator[str]:
+                yield "0123"
+                yield "4567"
+
+            return Response(stream_with_context(agen()))
+
+        def gen() -> Iterator[str]:
+            yield "0123"
+            yield "4567"
+
+        response = Response(stream_with_context(gen()))
+        return response.make_conditional(request, accept_ranges=True, complete_length=8)
+
+    status, _, chunks = run(app, headers=[(b"range", b"bytes=2-5")])
+    expected = (200, b"01234567") if body == "async" else (206, b"2345")
+    assert (status, b"".join(chunks)) == expected
+    assert events == ["teardown starts", "teardown ends"]
+
+
 def test_header_names_with_underscores_are_dropped(app: Tray) -> None:
     @app.route("/")
     def index() -> str:

@@ -532,8 +532,7 @@ class ASGIAdapter:
         producer: _ThreadProducer | None = None
         try:
             if type(body) is not GeneratorType and hasattr(body, "__aiter__"):
-                watch.start()
-                await self._stream_async(body, send)
+                await self._stream_async(body, send, watch)
             elif inline:
                 # PERF: a non-blocking generator may well finish in its first batch; the
                 # watcher starts only once the stream really goes on (saves a task and an
@@ -541,7 +540,7 @@ class ASGIAdapter:
                 await self._stream_inline(body, send, watch.start)
             else:
                 producer = _ThreadProducer(iter(body), asyncio.get_running_loop())
-                await self._stream_sync(producer, send, watch.start())
+                await self._stream_sync(producer, send, watch)
         except asyncio.CancelledError:
             task, disconnected = watch.task, watch.disconnected
             if task is None or disconnected is None or not disconnected.is_set():
@@ -599,13 +598,15 @@ class ASGIAdapter:
         assert producer.job is not None
         producer.job.add_done_callback(stopped)
 
-    async def _stream_async(self, body: Any, send: Send) -> None:
+    async def _stream_async(self, body: Any, send: Send, watch: _DisconnectWatch) -> None:
+        watch.start()
         iterator: AsyncIterator[Any] = body.__aiter__()
         try:
             async for chunk in iterator:
                 data = chunk if type(chunk) is bytes else encode_chunk(chunk)
                 await send({"type": "http.response.body", "body": data, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
+            watch.sent_all()  # closing the generator (and its teardown) is not cut short
         finally:
             aclose = getattr(iterator, "aclose", None)
             if aclose is not None:
@@ -647,8 +648,9 @@ class ASGIAdapter:
         await send({"type": "http.response.body", "body": b"".join(batch)})
 
     async def _stream_sync(
-        self, producer: _ThreadProducer, send: Send, disconnected: asyncio.Event
+        self, producer: _ThreadProducer, send: Send, watch: _DisconnectWatch
     ) -> None:
+        disconnected = watch.start()
         producer.start(self.executor)
         try:
             while True:
@@ -667,13 +669,18 @@ class ASGIAdapter:
                 if finished:
                     break
             await send({"type": "http.response.body", "body": b""})
+            watch.sent_all()  # waiting for the thread to let go of the body is not cut short
         finally:
             await producer.stop()
 
 
 class _DisconnectWatch:
     """Cancels the streaming task when the client disconnects, so the stream stops at whatever
-    it is awaiting; started on first need, and never cancels a finished stream."""
+    it is awaiting; started on first need, and never cancels a finished stream: once the last
+    body message is sent, the ``http.disconnect`` a server reports right after a complete
+    response (uvicorn's ``receive()`` does, and so does ``call_asgi``) is no departure, and
+    what follows (the producer thread letting go of the body, closing it, teardown) runs whole
+    before the ASGI call returns."""
 
     __slots__ = ("disconnected", "finished", "receive", "task", "watcher")
 
@@ -701,6 +708,10 @@ class _DisconnectWatch:
                 if not self.finished and self.task is not None:
                     self.task.cancel()
                 return
+
+    def sent_all(self) -> None:
+        """The whole response is sent: a disconnect from now on cancels nothing."""
+        self.finished = True
 
     def stop(self) -> None:
         self.finished = True
