@@ -791,9 +791,7 @@ class DebugFilesKeyError(KeyError, AssertionError):
         )
         names = request.form.getlist(key)
         if names:
-            message += (
-                "\n\nThe browser sent file names instead: " + ", ".join(map(repr, names))
-            )
+            message += "\n\nThe browser sent file names instead: " + ", ".join(map(repr, names))
         super().__init__(message)
         self.message = message
 
