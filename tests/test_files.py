@@ -180,6 +180,15 @@ def test_cache_control_follows_send_file_max_age_default(
         assert abs((rv.expires - rv.date).total_seconds() - seconds) <= 1
 
 
+@pytest.mark.parametrize("setting", ["3600", 1.5, True])
+def test_a_send_file_max_age_default_of_another_type_is_a_clear_error(
+    app: Tray, setting: Any
+) -> None:
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = setting
+    with pytest.raises(TypeError, match=r"SEND_FILE_MAX_AGE_DEFAULT is .*; set it to a number"):
+        app.get_send_file_max_age("hello.txt")
+
+
 def test_max_age_given_to_send_file_wins(app: Tray) -> None:
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 60
 

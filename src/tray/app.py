@@ -245,7 +245,12 @@ class Tray:
             return None
         if isinstance(value, timedelta):
             return int(value.total_seconds())
-        return int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise TypeError(
+            f"SEND_FILE_MAX_AGE_DEFAULT is {value!r}; set it to a number of seconds (an int),"
+            " a timedelta, or None (browsers revalidate every time)"
+        )
 
     def open_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = None
