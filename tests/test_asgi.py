@@ -959,6 +959,55 @@ def test_the_disconnect_reported_after_a_complete_stream_cuts_nothing(
     assert events == ["teardown starts", "teardown ends"]
 
 
+def test_a_server_cancellation_after_the_post_response_disconnect_goes_through(
+    app: Tray,
+) -> None:
+    """The client's disconnect after a complete response is no cancellation of ours, so a
+    cancellation from the server (or a timeout around the app) during the teardown that
+    follows is not swallowed: ``asyncio.timeout`` raises ``TimeoutError``."""
+    events: list[str] = []
+
+    @app.teardown_request
+    async def slow(error: BaseException | None) -> None:
+        events.append("teardown starts")
+        await asyncio.sleep(5)
+        events.append("teardown ends")
+
+    @app.route("/")
+    async def index() -> Response:
+        async def agen() -> AsyncIterator[str]:
+            yield "a"
+
+        return Response(stream_with_context(agen()))
+
+    async def main() -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+        complete = asyncio.Event()
+        requested = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal requested
+            if not requested:
+                requested = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await complete.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                complete.set()
+
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.2):
+                await app.asgi(scope(), receive, send)
+        return sent
+
+    sent = asyncio.run(main())
+    assert b"".join(m.get("body", b"") for m in sent[1:]) == b"a"
+    assert events == ["teardown starts"]
+
+
 def test_header_names_with_underscores_are_dropped(app: Tray) -> None:
     @app.route("/")
     def index() -> str:

@@ -542,9 +542,9 @@ class ASGIAdapter:
                 producer = _ThreadProducer(iter(body), asyncio.get_running_loop())
                 await self._stream_sync(producer, send, watch)
         except asyncio.CancelledError:
-            task, disconnected = watch.task, watch.disconnected
-            if task is None or disconnected is None or not disconnected.is_set():
-                raise
+            task = watch.task
+            if task is None or not watch.cancelled:
+                raise  # not ours: the server's (or a timeout's), even after a disconnect
             # Our own doing (the client left) is not an error; a cancellation the server asked
             # for at the same moment still goes through.
             if task.uncancel() > 0:
@@ -682,7 +682,7 @@ class _DisconnectWatch:
     what follows (the producer thread letting go of the body, closing it, teardown) runs whole
     before the ASGI call returns."""
 
-    __slots__ = ("disconnected", "finished", "receive", "task", "watcher")
+    __slots__ = ("cancelled", "disconnected", "finished", "receive", "task", "watcher")
 
     def __init__(self, receive: Receive) -> None:
         self.receive = receive
@@ -690,6 +690,7 @@ class _DisconnectWatch:
         self.disconnected: asyncio.Event | None = None
         self.watcher: asyncio.Future[None] | None = None
         self.finished = False
+        self.cancelled = False  # whether we cancelled the task (only that one is ours to undo)
 
     def start(self) -> asyncio.Event:
         """Start watching (once); returns the event set on disconnect."""
@@ -706,6 +707,7 @@ class _DisconnectWatch:
             if message["type"] == "http.disconnect":
                 disconnected.set()
                 if not self.finished and self.task is not None:
+                    self.cancelled = True
                     self.task.cancel()
                 return
 
