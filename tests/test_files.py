@@ -221,7 +221,11 @@ def test_a_file_object(app: Tray) -> None:
     rv = client.get("/b/noext?skip=2")
     assert (rv.data, rv.headers["Content-Length"]) == (b"cdef", "4")
     assert rv.headers["Content-Type"] == "application/octet-stream"
-    assert [file.closed for file in files] == [True, True]
+    # Past the end (BytesIO allows the seek): nothing to send, and says so.
+    for protocol in ("wsgi", "asgi"):
+        rv = app.test_client(protocol=protocol).get("/b/x.txt?skip=20")
+        assert (rv.status_code, rv.data, rv.headers["Content-Length"]) == (200, b"", "0")
+    assert all(file.closed for file in files) and len(files) == 4
 
 
 class Pipe(io.RawIOBase):

@@ -188,7 +188,7 @@ def send_file(
             assert path is not None
             file = open(path, "rb")  # noqa: SIM115 (the response closes it)
         elif isinstance(file, io.BytesIO):
-            size = file.getbuffer().nbytes - file.tell()
+            size = max(0, file.getbuffer().nbytes - file.tell())
         elif isinstance(file, io.TextIOBase):
             raise ValueError(
                 f"send_file() needs a binary file, not the text file {file!r}: open it with"
