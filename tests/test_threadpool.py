@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import threading
 import time
@@ -171,6 +172,51 @@ def test_shutdown_can_cancel_what_is_queued(
         loop.run_until_complete(asyncio.wait_for(done, 5))
 
 
+def test_a_second_shutdown_that_cancels_still_ends_the_threads(pool: ThreadPool) -> None:
+    release = threading.Event()
+    blockers = [pool.submit(release.wait, 5) for _ in range(2)]
+    wait_for(lambda: all(blocker.running() for blocker in blockers))
+    queued = pool.submit(lambda: "never")
+    threads = set(pool._workers.threads)
+    pool.shutdown(wait=False)  # its end marker is queued behind the job...
+    second = threading.Thread(target=pool.shutdown, kwargs={"cancel_futures": True})
+    second.start()  # ...and this one drains the queue
+    wait_for(lambda: queued.cancelled())
+    release.set()
+    second.join(5)
+    assert not second.is_alive()
+    assert all(blocker.result(timeout=5) for blocker in blockers)
+    assert not any(thread.is_alive() for thread in threads)
+
+
+def test_a_job_submitted_while_the_pool_shuts_down_runs_or_is_refused() -> None:
+    """Never accepted and then lost behind the end marker (the race is tried many times)."""
+    for _ in range(100):
+        pool = ThreadPool(1)
+        go = threading.Barrier(2)
+        accepted: list[Any] = []
+
+        def submit(pool: ThreadPool, go: threading.Barrier, accepted: list[Any]) -> None:
+            go.wait()
+            with contextlib.suppress(RuntimeError):
+                accepted.append(pool.submit(int))
+
+        submitter = threading.Thread(target=submit, args=(pool, go, accepted))
+        submitter.start()
+        go.wait()
+        time.sleep(0.00002)  # lands the shutdown inside submit() more often
+        pool.shutdown(wait=True)
+        submitter.join()
+        for job in accepted:
+            assert job.result(timeout=5) == 0
+
+
+def test_shutdown_from_a_job_of_the_pool_does_not_join_its_own_thread(pool: ThreadPool) -> None:
+    assert pool.submit(pool.shutdown).result(timeout=5) is None
+    with pytest.raises(RuntimeError, match="after shutdown"):
+        pool.submit(int)
+
+
 def test_the_threads_of_a_pool_nobody_holds_end() -> None:
     pool = ThreadPool(1)
     pool.submit(lambda: None).result(timeout=5)
@@ -221,6 +267,14 @@ def test_when_no_thread_can_be_started_the_running_ones_take_the_job(
     release.set()
     assert blocker.result(timeout=5) is True
     assert queued.result(timeout=5) == "served by the first thread"
+    # The refusal passes: the job that waited unclaimed left no phantom idle thread behind,
+    # so two jobs that must run at once get two threads.
+    monkeypatch.undo()
+    wait_for(lambda: pool._workers.idle == 1)
+    together = threading.Barrier(2, timeout=5)
+    both = [pool.submit(together.wait) for _ in range(2)]
+    assert sorted(job.result(timeout=5) for job in both) == [0, 1]
+    assert len(pool._workers.threads) == 2
 
 
 def test_when_the_first_thread_cannot_be_started_submit_fails(

@@ -16,7 +16,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from queue import SimpleQueue
+from queue import Empty, SimpleQueue
 from typing import Any, ParamSpec, TypeVar
 
 __all__ = ["ThreadPool"]
@@ -32,12 +32,15 @@ class _Workers:
     """What the worker threads share. They hold this, never the pool, so a pool nobody uses
     any more is collected and its idle threads end (see ``ThreadPool.__init__``)."""
 
-    __slots__ = ("idle", "lock", "queue", "threads")
+    __slots__ = ("idle", "lock", "queue", "threads", "unclaimed")
 
     def __init__(self) -> None:
         self.queue: SimpleQueue[_Job | None] = SimpleQueue()
         self.lock = threading.Lock()
-        self.idle = 0  # threads waiting for a job that no submitted job has claimed yet
+        # Kept exact, under ``lock``: a job either claims an idle thread, starts a thread of
+        # its own, or (no room for another thread) waits unclaimed for the next one free.
+        self.idle = 0  # threads waiting for a job that no queued job has claimed
+        self.unclaimed = 0  # queued jobs that no thread is set aside for
         self.threads: set[threading.Thread] = set()
 
 
@@ -83,53 +86,64 @@ class ThreadPool(Executor):
 
     def _put(self, job: _Job) -> None:
         workers = self._workers
+        # The shutdown check, the thread start and the put are one step: a job accepted is
+        # queued before any shutdown's end marker, so it runs (or is cancelled) for sure.
         with workers.lock:
             if self._shut_down:
                 raise RuntimeError("cannot schedule new futures after shutdown")
             if workers.idle:
                 workers.idle -= 1
-                start = False
-            else:
-                start = len(workers.threads) < self._max_workers
-            if start:
-                thread = threading.Thread(
-                    target=_work,
-                    args=(workers,),
-                    name=f"{self._prefix}_{len(workers.threads)}",
-                    daemon=True,
-                )
-                workers.threads.add(thread)
-        if start:
-            try:
-                thread.start()
-            except RuntimeError:  # the system refuses another thread: the others take the job
-                with workers.lock:
-                    workers.threads.discard(thread)
-                    if not workers.threads:
-                        raise
-        workers.queue.put(job)
+            elif len(workers.threads) >= self._max_workers or not self._start_thread():
+                workers.unclaimed += 1
+            workers.queue.put(job)
+
+    def _start_thread(self) -> bool:
+        """Start a worker (``lock`` held); False if the system refuses one and others remain
+        to take the job."""
+        workers = self._workers
+        thread = threading.Thread(
+            target=_work,
+            args=(workers,),
+            name=f"{self._prefix}_{len(workers.threads)}",
+            daemon=True,
+        )
+        workers.threads.add(thread)
+        try:
+            thread.start()
+        except RuntimeError:  # "can't start new thread"
+            workers.threads.discard(thread)
+            if not workers.threads:
+                raise
+            return False
+        return True
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Refuse new jobs; jobs already queued still run (unless ``cancel_futures``), then
-        the threads end. ``wait`` waits for them."""
+        the threads end. ``wait`` waits for them. Calling it again is harmless."""
         workers = self._workers
+        dropped: list[_Job] = []
         with workers.lock:
             self._shut_down = True
+            if cancel_futures:
+                while True:
+                    try:
+                        job = workers.queue.get_nowait()
+                    except Empty:
+                        break
+                    if job is not None:  # an earlier shutdown's end marker is put back below
+                        dropped.append(job)
+            self._finalizer.detach()
+            _stop(workers)
             threads = list(workers.threads)
-        if cancel_futures:
-            while True:
-                try:
-                    job = workers.queue.get_nowait()
-                except Exception:  # queue.Empty
-                    break
-                if job is not None:
-                    job[0].cancel()
-                    if job[1] is not None:
-                        _to_loop(job[1], _cancel, None)
-        self._finalizer()
+        for future, done, _, _ in dropped:  # outside the lock: cancelling runs callbacks
+            future.cancel()
+            if done is not None:
+                _to_loop(done, _cancel, None)
         if wait:
+            current = threading.current_thread()
             for thread in threads:
-                thread.join()
+                if thread is not current:  # a job that shuts its own pool down
+                    thread.join()
 
 
 def _bind(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[[], T]:
@@ -168,7 +182,10 @@ def _work(workers: _Workers) -> None:
                 _to_loop(done, _cancel, None)
             future = done = fn = args = None  # type: ignore[assignment]
             with lock:
-                workers.idle += 1
+                if workers.unclaimed:
+                    workers.unclaimed -= 1  # this thread takes one that waited unclaimed
+                else:
+                    workers.idle += 1
     finally:
         with lock:
             workers.threads.discard(threading.current_thread())
