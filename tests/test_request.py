@@ -1246,6 +1246,12 @@ def test_a_file_field_of_a_form_without_multipart_says_so_in_debug(app, client):
     def other():  # type: ignore[no-untyped-def]
         return request.files.get("photo", "none")
 
+    @app.post("/form-first")
+    def form_first():  # type: ignore[no-untyped-def]
+        request.values.get("note")  # the body is parsed before files is looked at
+        request.files["photo"]
+        return "stored"
+
     app.debug = True
     with pytest.raises(DebugFilesKeyError) as info:
         client.post("/upload", data={"photo": "soup.png"})
@@ -1258,6 +1264,8 @@ def test_a_file_field_of_a_form_without_multipart_says_so_in_debug(app, client):
     )
     assert isinstance(info.value, KeyError) and isinstance(info.value, AssertionError)
     assert client.post("/other", data={"photo": "soup.png"}).data == b"none"
+    with pytest.raises(DebugFilesKeyError):
+        client.post("/form-first", data={"photo": "soup.png"})
     # A real upload, or no such field, or debug off: the usual behaviour.
     rv = client.post("/upload", data={"photo": (io.BytesIO(b"img"), "soup.png")})
     assert rv.data == b"stored"

@@ -616,7 +616,7 @@ class Request:
             return
         if not self._is_form():
             self._form = ImmutableMultiDict()
-            self._files = ImmutableMultiDict()
+            self._files = self._no_files()
             return
         # The parser reads the body stream piece by piece: an upload is never held whole. A
         # body get_data() already read (and kept) is parsed from those bytes.
@@ -642,6 +642,19 @@ class Request:
             )
             for name, part in files
         )
+        if not files:
+            self._files = self._no_files()
+
+    def _no_files(self) -> ImmutableMultiDict[str, FileStorage]:
+        """The empty ``files``; in debug mode, for a body that is not multipart, one whose
+        ``KeyError`` for a name the form has explains the missing ``enctype`` (as Flask)."""
+        if self.mimetype != "multipart/form-data":
+            from .globals import current_app_or_none
+
+            app = current_app_or_none()
+            if app is not None and app.debug:
+                return _DebugFiles(self)
+        return ImmutableMultiDict()
 
     @property
     def form(self) -> ImmutableMultiDict[str, str]:
@@ -660,13 +673,6 @@ class Request:
         """
         if self._files is None:
             self._load_form_data()
-            assert self._files is not None
-            if not self._files and self.mimetype != "multipart/form-data":
-                from .globals import current_app_or_none
-
-                app = current_app_or_none()
-                if app is not None and app.debug:
-                    self._files = _DebugFiles(self)
         assert self._files is not None
         return self._files
 
