@@ -694,3 +694,29 @@ def test_a_whole_file_goes_to_the_asgi_pathsend_extension(
     plain = asgi_messages(app, "/f", extensions={})
     assert b"".join(m.get("body", b"") for m in plain[1:]) == HELLO
     assert all(file.closed for file in opened)
+
+
+@pytest.mark.wsgi_only
+@pytest.mark.parametrize("change", ["replaced", "removed"])
+def test_a_file_changed_at_its_path_is_streamed_from_the_open_one_not_pathsent(
+    app: Tray, root: Path, change: str
+) -> None:
+    """A deploy swaps the file while the response starts: the headers describe the file
+    that was opened, so that one is sent, never the path's new contents."""
+    path = root / "static" / "app.js"
+    path.write_bytes(b"old-10byte")
+
+    @app.route("/f")
+    def f() -> Any:
+        response = send_file(str(path))
+        if change == "replaced":  # an atomic rename, as deploy tools do
+            (root / "new.js").write_bytes(b"new contents, 24 bytes!!")
+            os.replace(root / "new.js", path)
+        else:
+            path.unlink()
+        return response
+
+    sent = asgi_messages(app, "/f")
+    assert [m["type"] for m in sent][-1] == "http.response.body"
+    assert dict(sent[0]["headers"])[b"content-length"] == b"10"
+    assert b"".join(m.get("body", b"") for m in sent[1:]) == b"old-10byte"

@@ -508,14 +508,19 @@ class ASGIAdapter:
             and scope is not None
             and "http.response.pathsend" in (scope.get("extensions") or ())
         ):
-            # PERF: the server sends the file itself (granian); ours is closed unread.
-            try:
-                await send(start)
-                await send({"type": "http.response.pathsend", "path": body.path})
-            finally:
-                await _close_body(response)
-            return
-        await send(start)
+            # PERF: the server sends the file itself (granian); ours is closed unread. A file
+            # replaced at its path since it was opened (a deploy) is streamed from the open
+            # one instead: the headers (length, ETag) describe that one. Checked as late as
+            # can be, right before the server opens the path.
+            await send(start)
+            if body.still_at_path():
+                try:
+                    await send({"type": "http.response.pathsend", "path": body.path})
+                finally:
+                    await _close_body(response)
+                return
+        else:
+            await send(start)
         await self._stream(response, send, receive, self._runs_inline())
 
     async def _stream(

@@ -68,6 +68,25 @@ class FileBody:
         """Whether the file is sent as it is (no range restricts it)."""
         return self._length is None
 
+    def still_at_path(self) -> bool:
+        """Whether ``path`` still names the open file, unchanged (device, inode, size and
+        mtime): a server given the path (``pathsend``) opens it anew, and a deploy may have
+        replaced it since the headers were made from the open one. A replacement after this
+        check and before the server opens the path still slips through."""
+        if self.path is None:
+            return False
+        try:
+            opened = os.fstat(self.file.fileno())
+            named = os.stat(self.path)
+        except (AttributeError, ValueError, OSError):  # no descriptor, closed, gone
+            return False
+        return (opened.st_dev, opened.st_ino, opened.st_size, opened.st_mtime_ns) == (
+            named.st_dev,
+            named.st_ino,
+            named.st_size,
+            named.st_mtime_ns,
+        )
+
     def seekable(self) -> bool:
         try:
             return bool(self.file.seekable())
