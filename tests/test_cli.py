@@ -102,6 +102,21 @@ def test_routes_sorted_by_methods(module, capsys):
     assert endpoints == ["delete_user", "static", "index", "user", "archive"]  # stable: rule order
 
 
+def test_routes_in_match_order_with_the_short_option(module, capsys):
+    name = module(APP_SOURCE)
+    assert main(["routes", f"{name}:app", "-s", "match"]) == 0
+    endpoints = [line.split()[0] for line in capsys.readouterr().out.splitlines()[2:]]
+    assert endpoints == ["static", "index", "user", "delete_user", "archive"]  # as registered
+
+
+def test_routes_refuses_an_unknown_sort(module, capsys):
+    name = module(APP_SOURCE)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["routes", f"{name}:app", "--sort", "size"])
+    assert exit_info.value.code == 2
+    assert "argument --sort/-s: invalid choice: 'size'" in capsys.readouterr().err
+
+
 def test_routes_no_routes(module, capsys):
     name = module(APP_SOURCE)
     assert main(["routes", f"{name}:other"]) == 0

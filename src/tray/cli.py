@@ -25,8 +25,9 @@ def _routes(spec: str, sort: str, all_methods: bool = False) -> int:
     if not rows:
         print("No routes were registered.")
         return 0
-    key = {"endpoint": 0, "methods": 1, "domain": 2, "rule": 3}[sort]
-    rows.sort(key=lambda row: row[key])
+    if sort != "match":  # "match": the order the router tries them in
+        key = {"endpoint": 0, "methods": 1, "domain": 2, "rule": 3}[sort]
+        rows.sort(key=lambda row: row[key])
     headers = ["Endpoint", "Methods", "Host" if url_map.host_matching else "Subdomain", "Rule"]
     if not any(row[2] for row in rows):
         headers.pop(2)
@@ -54,7 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     routes = commands.add_parser("routes", help="list the URL rules of MODULE:APP")
     routes.add_argument("app")
     routes.add_argument(
-        "--sort", choices=("endpoint", "methods", "domain", "rule"), default="endpoint"
+        "--sort",
+        "-s",
+        choices=("endpoint", "methods", "domain", "rule", "match"),
+        default="endpoint",
+        help="the column to sort by; 'match' is the order rules are tried in",
     )
     routes.add_argument("--all-methods", action="store_true", help="show HEAD and OPTIONS too")
     args = parser.parse_args(argv)
