@@ -313,6 +313,33 @@ def test_404_page(client):
     assert rv.data.endswith(b"</p>\n")
 
 
+def test_the_app_may_set_its_own_attributes_on_request_response_and_context(app, client):
+    """As on Flask's objects: ``request.user = ...`` in a hook is a common Flask idiom."""
+    from tray.globals import _cv_ctx
+
+    @app.before_request
+    def who():
+        request.user = "alice"
+        _cv_ctx.get().trace_id = "t-1"
+
+    @app.after_request
+    def read(response):  # after_request hooks run last registered first
+        response.headers["X-Served-By"] = response.served_by
+        return response
+
+    @app.after_request
+    def mark(response):
+        response.served_by = request.user
+        return response
+
+    @app.route("/")
+    def index():
+        return f"{request.user} {_cv_ctx.get().trace_id}"
+
+    rv = client.get("/")
+    assert (rv.data, rv.headers["X-Served-By"]) == (b"alice t-1", "alice")
+
+
 def test_before_request_order_and_short_circuit(app, client):
     calls = []
 

@@ -1323,11 +1323,17 @@ def test_freeze() -> None:
 
 
 class Plain(Response):
-    """A subclass with a __dict__ (no __slots__): its instances have another layout."""
+    """A subclass without __slots__: the same layout (Response has a __dict__ already)."""
 
 
 class Slotted(Response):
     __slots__ = ()
+
+
+class MoreSlots(Response):
+    """A subclass with slots of its own: another layout, so it is converted by copy."""
+
+    __slots__ = ("extra_slot",)
 
 
 def test_force_type_converts_responses() -> None:
@@ -1341,6 +1347,11 @@ def test_force_type_converts_responses() -> None:
     plain.extra = "x"  # type: ignore[attr-defined]
     back = Response.force_type(plain)
     assert type(back) is Response and back.get_data() == b"body"
+    assert back.extra == "x"  # type: ignore[attr-defined]
+    copied = MoreSlots.force_type(back)
+    assert type(copied) is MoreSlots and copied is not back
+    assert (copied.status_code, copied.headers["X-A"], copied.get_data()) == (201, "1", b"body")
+    assert copied.extra == "x"  # type: ignore[attr-defined]
     again = Plain.force_type(Plain("y"))
     assert again.get_data() == b"y"
     with pytest.raises(TypeError, match=r"force_type\(\) takes a Response or a WSGI application"):

@@ -66,7 +66,8 @@ class _AppCtxGlobals:
 class AppContext:
     """Makes ``current_app`` and ``g`` available, e.g. in a CLI command or a test."""
 
-    __slots__ = ("_g", "_loop", "_tokens", "app", "request")
+    # ``__dict__``: attributes of the app's own, as on Flask's contexts (made only when set).
+    __slots__ = ("__dict__", "_g", "_loop", "_tokens", "app", "request")
 
     def __init__(self, app: Tray) -> None:
         self.app = app

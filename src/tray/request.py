@@ -119,9 +119,14 @@ _HOST_CHARS = re.compile(r"[A-Za-z0-9.\-:\[\]]*")
 
 
 class Request:
-    """Flask's request object. Built per request, so every attribute is lazy and slotted."""
+    """Flask's request object. Built per request, so every attribute is lazy and slotted.
+
+    ``__dict__`` is there for attributes of the app's own (``request.user = ...`` in a
+    before_request hook, as Flask code does); it is only made when one is set.
+    """
 
     __slots__ = (
+        "__dict__",
         "_args",
         "_cached_data",
         "_cached_json",

@@ -250,7 +250,9 @@ class Response:
     generator, an iterator) of ``str``/``bytes`` chunks for a streamed one.
     """
 
+    # ``__dict__``: attributes of the app's own, as on Flask's responses (made only when set).
     __slots__ = (
+        "__dict__",
         "_headers",
         "_hlist",
         "_on_close",
@@ -725,8 +727,9 @@ class Response:
                 return response  # type: ignore[return-value]
             except TypeError:  # a subclass with another layout (__dict__, extra slots)
                 new = cls.__new__(cls)
-                for slot in Response.__slots__:
+                for slot in Response.__slots__[1:]:  # all but __dict__
                     object.__setattr__(new, slot, getattr(response, slot))
+                new.__dict__.update(response.__dict__)
                 new._headers = None
                 return new
         if not callable(response):
