@@ -251,6 +251,23 @@ class TestHeadersWriting:
         with pytest.raises(ValueError, match="contains a CR, LF or NUL"):
             Headers().add("X", "a\nb")
 
+    @pytest.mark.parametrize("name", ["Cache-Control", "X-Custom"])  # a known name, and not
+    def test_setitem_checks_every_value_it_does_not_pass_on_sight(self, name: str) -> None:
+        h = Headers()
+        for bad in ("a\r\nb", "a\nb", "a\rb", "a\0b"):
+            with pytest.raises(ValueError, match=f"Header '{name}' value .* contains a CR, LF"):
+                h[name] = bad
+        with pytest.raises(ValueError, match="cannot be encoded as latin-1"):
+            h[name] = "\u20ac"
+        with pytest.raises(TypeError, match="header values must be str, int or bytes"):
+            h[name] = 1.5
+        with pytest.raises(ValueError, match="Invalid header name 'X Bad'"):
+            h["X Bad"] = "ok"
+        # Valid, though not printable ASCII: a tab, latin-1 text, an int, bytes.
+        for value, stored in (("a\tb", "a\tb"), ("caf\xe9", "caf\xe9"), (7, "7"), (b"v", "v")):
+            h[name] = value
+            assert h.to_wsgi_list() == [(name, stored)]
+
     def test_set_replaces_first_in_place_and_removes_rest(self) -> None:
         h = sample()
         h.set("a", "x")

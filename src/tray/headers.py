@@ -11,7 +11,7 @@ from typing import Any, NoReturn, Self, TypeVar, overload
 
 from .datastructures import MultiDict, _missing, _missing_key
 from .exceptions import BadRequestKeyError
-from .http import check_header_name, check_header_value, dump_options_header
+from .http import _VALID_NAMES, check_header_name, check_header_value, dump_options_header
 
 __all__ = ["EnvironHeaders", "HeaderValue", "Headers"]
 
@@ -270,9 +270,13 @@ class Headers:
 
     def __setitem__(self, key: str | int | slice, value: Any) -> None:
         if type(key) is str:
-            # PERF: ``headers["X"] = v``, the common form, skips set()'s **options dict.
-            name = check_header_name(key)
-            self._put((name, check_header_value(name, value)))
+            # PERF: ``headers["X"] = v``, the common form, skips set()'s **options dict, and a
+            # known name with a printable ASCII value (no CR, LF or NUL) skips the checks'
+            # calls; anything else gets them, with their errors.
+            name = key if key in _VALID_NAMES else check_header_name(key)
+            if not (type(value) is str and value.isascii() and value.isprintable()):
+                value = check_header_value(name, value)
+            self._put((name, value))
         elif isinstance(key, str):
             self.set(key, value)
         elif isinstance(key, int):
