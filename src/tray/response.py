@@ -855,7 +855,8 @@ class Response:
         ctx = _cv_ctx.get(None)
         if ctx is None:
             return self.default_max_cookie_size
-        return int(ctx.app.config["MAX_COOKIE_SIZE"])
+        size = ctx.app.config["MAX_COOKIE_SIZE"]
+        return size if type(size) is int else int(size)
 
     def set_cookie(
         self,
