@@ -61,11 +61,11 @@ def make_response(*args: Any) -> Response:
         rv = args[0]
         if type(rv) is str and type(app).make_response is _TRAY_MAKE_RESPONSE:
             # PERF: make_response("text"), the common form, straight to the response.
-            return app.response_class._from_text(rv.encode())  # type: ignore[no-any-return]
-        return app.make_response(rv)  # type: ignore[no-any-return]
+            return app.response_class._from_text(rv.encode())
+        return app.make_response(rv)
     if not args:
-        return app.response_class()  # type: ignore[no-any-return]
-    return app.make_response(args)  # type: ignore[no-any-return]
+        return app.response_class()
+    return app.make_response(args)
 
 
 def url_for(
