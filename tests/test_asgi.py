@@ -551,6 +551,50 @@ def test_error_mid_stream_is_logged_and_cuts_the_stream(
     assert "oven caught fire" in caplog.text
 
 
+@pytest.mark.parametrize("kind", ["thread", "inline", "async"])
+@pytest.mark.parametrize("bad", [None, 42, ["a", "list"]])
+def test_a_chunk_that_is_not_str_or_bytes_is_a_clear_logged_type_error(
+    app: Tray, kind: str, bad: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The same error as under WSGI, whichever way the stream runs (a None chunk used to be
+    ``object of type 'NoneType' has no len()`` from the producer thread's bookkeeping)."""
+
+    def sync_gen() -> Iterator[Any]:
+        yield "first\n"
+        yield bad
+
+    async def async_gen() -> AsyncIterator[Any]:
+        yield "first\n"
+        yield bad
+
+    @app.route("/", sync_to_thread=kind != "inline")
+    def index() -> Response:
+        return Response(async_gen() if kind == "async" else sync_gen())
+
+    driver = Driver([])
+    with caplog.at_level(logging.ERROR), pytest.raises(TypeError) as info:
+        asyncio.run(app.asgi(scope(), driver.receive, driver.send))
+    assert str(info.value) == (
+        f"A response body chunk must be str or bytes, not {type(bad).__name__} ({bad!r});"
+        " convert it before yielding it"
+    )
+    assert driver.body() in (b"", b"first\n")  # what was sent before it, if anything
+    assert not any(
+        m["type"] == "http.response.body" and not m.get("more_body", False) for m in driver.sent
+    )
+    assert "Error while streaming the response" in caplog.text
+
+
+def test_a_batch_of_chunks_joins_as_each_chunk_encoded_in_turn() -> None:
+    from tray.asgi import _join_chunks
+
+    assert _join_chunks([b"a", b"b"]) == b"ab"
+    assert _join_chunks(["caf", "\xe9", "\U0001f35c"]) == "caf\xe9\U0001f35c".encode()
+    assert _join_chunks([b"a", "\xe9", bytearray(b"b"), memoryview(b"c")]) == b"a\xc3\xa9bc"
+    with pytest.raises(UnicodeEncodeError):  # a lone surrogate, as chunk.encode() says
+        _join_chunks(["a", "\ud800"])
+
+
 def test_request_and_g_inside_async_views_and_generators(app: Tray) -> None:
     @app.before_request
     async def load_user() -> None:

@@ -21,6 +21,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from concurrent.futures import Future
+from itertools import islice
 from types import CoroutineType, GeneratorType
 from typing import IO, TYPE_CHECKING, Any
 
@@ -664,10 +665,7 @@ class ASGIAdapter:
                     return
                 if chunks:
                     # PERF: chunks already waiting go out in one message (never held back).
-                    try:
-                        payload = b"".join(chunks)
-                    except TypeError:  # str (or bad) chunks: encode each, with a clear error
-                        payload = b"".join(encode_chunk(c) for c in chunks)
+                    payload = _join_chunks(chunks)
                     await send({"type": "http.response.body", "body": payload, "more_body": True})
                 if error is not None:
                     raise error
@@ -754,6 +752,7 @@ class _ThreadProducer:
         self.error: BaseException | None = None
         self.cancelled = False
         self.eager = False  # the loop is idle-waiting: announce every chunk
+        self.urgent = False  # eager or cancelled: the one flag the thread reads per chunk
         self.waiter: asyncio.Future[None] | None = None
         self.job: Future[Any] | None = None  # the thread's job; ``done`` is its loop side
         self.done: asyncio.Future[Any] | None = None
@@ -780,19 +779,26 @@ class _ThreadProducer:
         produced = 0
         unchecked = 0
         wake_bytes = self.WAKE_BYTES
+        look_at = wake_bytes  # look again once this much is produced (unread bytes may add up)
         try:
             for chunk in iterator:
+                try:
+                    produced += len(chunk)
+                except TypeError:  # not a chunk at all (None, an int): say so, as WSGI does
+                    encode_chunk(chunk)
+                    raise
                 append(chunk)
-                produced += len(chunk)
                 unchecked += 1
                 # PERF: thresholds are looked at every 32 chunks (or once the unread bytes
-                # add up); a cancelled stream is noticed at the very next chunk.
+                # may add up); one flag, read per chunk, says the loop is idle-waiting or the
+                # stream is cancelled, which is then noticed at the very next chunk.
+                if unchecked < 32 and produced < look_at and not self.urgent:
+                    continue
                 if self.cancelled:
                     break
-                if unchecked < 32 and produced - self.consumed < wake_bytes and not self.eager:
-                    continue
                 unchecked = 0
                 self.produced = produced
+                look_at = self.consumed + wake_bytes
                 if self.waiter is not None and (
                     self.eager
                     or len(buffer) >= self.WAKE_CHUNKS
@@ -825,8 +831,9 @@ class _ThreadProducer:
 
     def _drain(self) -> list[Any]:
         buffer = self.buffer
-        popleft = buffer.popleft
-        chunks = [popleft() for _ in range(len(buffer))]
+        # PERF: popleft called from C, as many times as there are chunks now (the producer
+        # only ever appends, so they are all there; one it appends meanwhile waits its turn).
+        chunks = list(islice(iter(buffer.popleft, _NOT_A_CHUNK), len(buffer)))
         self.consumed += sum(map(len, chunks))
         self.drained.set()
         return chunks
@@ -839,13 +846,14 @@ class _ThreadProducer:
             finished = self.finished  # read before draining: nothing can follow "finished"
             if self.buffer or finished:
                 self.eager = False
+                self.urgent = self.cancelled
                 return self._drain(), finished, self.error if finished else None
             waiter = self.waiter = self.loop.create_future()
             if pause >= self.LONGEST_PAUSE:
                 # Idle for a while (an event stream waiting for news): stop polling and let
                 # the producer wake us on its very next chunk. Set before looking again, so a
                 # chunk appended in between is either seen below or announced.
-                self.eager = True
+                self.eager = self.urgent = True
             if self.buffer or self.finished:  # raced with the producer: look again
                 self.waiter = None
                 continue
@@ -865,10 +873,31 @@ class _ThreadProducer:
     async def stop(self) -> None:
         """Stop the thread at its next chunk and wait for it; a cancellation meanwhile ends
         the wait but not the thread (``running()`` stays true until it is done)."""
-        self.cancelled = True
+        self.cancelled = self.urgent = True
         self.drained.set()
         if self.done is not None:
             await asyncio.shield(self.done)
+
+
+# The sentinel of the drain's iter(): no generator can yield it (a None chunk is an error).
+_NOT_A_CHUNK = object()
+
+
+def _join_chunks(chunks: list[Any]) -> bytes:
+    """A batch of body chunks as one bytes payload.
+
+    PERF: all bytes, or all str (joined, then encoded once: UTF-8 of a concatenation is the
+    concatenation of the UTF-8s), is one C call each; a mix, or a bad chunk, goes one by one
+    for ``encode_chunk``'s clear error.
+    """
+    try:
+        return b"".join(chunks)
+    except TypeError:
+        pass
+    try:
+        return "".join(chunks).encode()
+    except (TypeError, UnicodeEncodeError):
+        return b"".join([encode_chunk(chunk) for chunk in chunks])
 
 
 def _remember_loop() -> asyncio.AbstractEventLoop:
