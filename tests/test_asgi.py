@@ -585,6 +585,107 @@ def test_a_chunk_that_is_not_str_or_bytes_is_a_clear_logged_type_error(
     assert "Error while streaming the response" in caplog.text
 
 
+def test_a_sync_streamed_view_is_produced_by_its_own_pool_thread(app: Tray) -> None:
+    """One hop per streamed response: the view's thread goes on to run its generator (with
+    the view's context variables, as under WSGI); a buffered response is not held up."""
+    import contextvars
+
+    flavour: contextvars.ContextVar[str] = contextvars.ContextVar("flavour", default="plain")
+    seen: dict[str, Any] = {}
+
+    @app.route("/stream")
+    def stream() -> Response:
+        seen["view"] = threading.get_ident()
+        flavour.set("miso")
+
+        def generate() -> Iterator[str]:
+            seen["generator"] = threading.get_ident()
+            yield flavour.get()
+            yield " soup"
+
+        return Response(generate())
+
+    @app.route("/plain")
+    def plain() -> str:
+        return "served"
+
+    status, _, chunks = run(app, path="/stream")
+    assert (status, b"".join(chunks)) == (200, b"miso soup")
+    assert seen["generator"] == seen["view"] != threading.get_ident()
+    assert run(app, path="/plain")[2] == [b"served"]
+
+
+def test_a_request_given_up_while_its_streaming_view_runs_stops_the_stream(app: Tray) -> None:
+    """Cancelled before the view's response reached the loop: the view's thread does not go
+    on producing for nobody (it would fill the buffer and wait for ever); the generator is
+    closed, and the request torn down once."""
+    entered = threading.Event()
+    release = threading.Event()
+    events: list[str] = []
+
+    @app.route("/")
+    def index() -> Response:
+        entered.set()
+        release.wait(5)
+
+        def endless() -> Iterator[str]:
+            try:
+                while True:
+                    yield "more "
+            finally:
+                events.append("generator closed")
+
+        return Response(endless())
+
+    @app.teardown_request
+    def bye(error: BaseException | None) -> None:
+        events.append("teardown")
+
+    async def main() -> None:
+        driver = Driver([])
+        task = asyncio.ensure_future(app.asgi(scope(), driver.receive, driver.send))
+        await asyncio.get_running_loop().run_in_executor(None, entered.wait, 5)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        release.set()
+        deadline = time.monotonic() + 5
+        while len(events) < 2 and time.monotonic() < deadline:  # the loop stays up meanwhile
+            await asyncio.sleep(0.01)
+        assert driver.sent == []
+
+    asyncio.run(main())
+    assert events == ["generator closed", "teardown"]
+
+
+def test_a_send_that_fails_before_a_stream_takes_over_stops_the_views_thread(app: Tray) -> None:
+    closed = threading.Event()
+
+    @app.route("/")
+    def index() -> Response:
+        def endless() -> Iterator[str]:
+            try:
+                while True:
+                    yield "more "
+            finally:
+                closed.set()
+
+        return Response(endless())
+
+    async def main() -> None:
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            raise OSError("the connection is gone")
+
+        with pytest.raises(OSError, match="the connection is gone"):
+            await app.asgi(scope(), receive, send)
+
+    asyncio.run(main())
+    assert closed.wait(5)
+
+
 def test_a_batch_of_chunks_joins_as_each_chunk_encoded_in_turn() -> None:
     from tray.asgi import _join_chunks
 

@@ -33,7 +33,7 @@ from .exceptions import HTTPException, RequestEntityTooLarge
 from .files import FileBody
 from .globals import _cv_ctx
 from .response import Response, encode_chunk
-from .threadpool import ThreadPool
+from .threadpool import ThreadPool, _fail, _to_loop
 
 if TYPE_CHECKING:
     from .app import Tray
@@ -158,7 +158,7 @@ class ASGIAdapter:
                         headers = _wire_headers(response.wire_headers())
                     await send({"type": "http.response.start", "status": code, "headers": headers})
                     await send({"type": "http.response.body", "body": body})
-                elif plain and type(out) is GeneratorType:
+                elif plain and type(out) is GeneratorType:  # as _streams_generator says
                     # PERF: a streamed generator: no Content-Length work, no body checks.
                     await send(
                         {
@@ -171,7 +171,13 @@ class ASGIAdapter:
                 else:
                     await self._send_response(response, request.method, send, receive, scope)
             except BaseException:
-                await _close_body(response)  # idempotent: a finished stream is closed already
+                producer = ctx._producer
+                if producer is not None and producer.running():
+                    # Failed before its stream took over: the view's thread is producing.
+                    producer.abandon()
+                    self._close_when_stopped(producer, response)
+                else:
+                    await _close_body(response)  # idempotent: a finished stream is closed
                 raise
         finally:
             preserve = None
@@ -263,6 +269,60 @@ class ASGIAdapter:
 
         job.add_done_callback(when_done)
 
+    async def _run_view(self, ctx: RequestContext, matched: tuple[Any, dict[str, Any]]) -> Response:
+        """``full_dispatch_request`` in a pool thread, like ``run_sync``; a streamed sync
+        generator body is then produced by that same thread (PERF: one thread hop per
+        streamed response instead of two: the view's, then the producer's)."""
+        loop = _remember_loop()
+        handoff: asyncio.Future[Response] = loop.create_future()
+        job = self.executor.submit(
+            contextvars.copy_context().run, self._view_then_stream, ctx, matched, loop, handoff
+        )
+        try:
+            response = await handoff
+        except asyncio.CancelledError as cancelled:
+            job.cancel()  # a view not started yet never starts
+            producer = ctx._producer
+            if producer is not None:  # handed over, then cancelled: nobody will read it
+                producer.abandon()
+            cancelled.tray_job = job  # type: ignore[attr-defined]
+            raise
+        producer = ctx._producer
+        if producer is not None:
+            producer.job = job
+        return response
+
+    def _view_then_stream(
+        self,
+        ctx: RequestContext,
+        matched: tuple[Any, dict[str, Any]],
+        loop: asyncio.AbstractEventLoop,
+        handoff: asyncio.Future[Response],
+    ) -> Response:
+        """(In a pool thread.) The view's response, handed to the loop; then, if the loop will
+        stream it from a sync generator, this thread produces its chunks right away."""
+        try:
+            response = self.app.full_dispatch_request(ctx, matched)
+        except BaseException as error:
+            _to_loop(handoff, _fail, error)
+            raise
+        request = ctx.request
+        assert request is not None
+        producer = None
+        if _streams_generator(response, request.method):
+            producer = _ThreadProducer(response.response, loop)  # type: ignore[arg-type]
+        try:
+            loop.call_soon_threadsafe(_hand_over, handoff, response, ctx, producer)
+        except RuntimeError:  # the loop is closed (the server stopped): nobody will send it
+            response.close()
+            return response
+        if producer is not None:
+            # What closing the body raised (a failing stream_with_context teardown) reaches
+            # the loop through the producer (_finish_wake), as from a producer of its own.
+            with contextlib.suppress(BaseException):
+                producer._run()
+        return response
+
     async def run_sync(self, func: Callable[..., Any], *args: Any) -> Any:
         """Run a blocking call in the pool, in a copy of the current context.
 
@@ -346,7 +406,7 @@ class ASGIAdapter:
         view = app.view_functions[rule.endpoint]
         if not is_coroutine_function(view):
             if app._sync_to_thread.get(rule.endpoint, app.config["SYNC_TO_THREAD"]):
-                return await self.run_sync(app.full_dispatch_request, ctx, matched)  # type: ignore[no-any-return]
+                return await self._run_view(ctx, matched)
         else:
             _remember_loop()  # an async view may hand sync work to threads of its own
         # An async view, or a sync one declared non-blocking (sync_to_thread=False): on the loop.
@@ -545,7 +605,9 @@ class ASGIAdapter:
                 # event per short stream).
                 await self._stream_inline(body, send, watch.start)
             else:
-                producer = _ThreadProducer(iter(body), asyncio.get_running_loop())
+                producer = getattr(_cv_ctx.get(None), "_producer", None)
+                if producer is None or producer.iterator is not body:
+                    producer = _ThreadProducer(iter(body), asyncio.get_running_loop())
                 await self._stream_sync(producer, send, watch)
         except asyncio.CancelledError:
             task = watch.task
@@ -657,7 +719,8 @@ class ASGIAdapter:
         self, producer: _ThreadProducer, send: Send, watch: _DisconnectWatch
     ) -> None:
         disconnected = watch.start()
-        producer.start(self.executor)
+        if producer.job is None:  # else the view's thread produces it already
+            producer.start(self.executor)
         try:
             while True:
                 chunks, finished, error = await producer.take(disconnected)
@@ -750,6 +813,7 @@ class _ThreadProducer:
         self.drained = threading.Event()
         self.finished = False
         self.error: BaseException | None = None
+        self.close_error: BaseException | None = None
         self.cancelled = False
         self.eager = False  # the loop is idle-waiting: announce every chunk
         self.urgent = False  # eager or cancelled: the one flag the thread reads per chunk
@@ -818,6 +882,9 @@ class _ThreadProducer:
             try:
                 if close is not None:
                     close()
+            except BaseException as error:  # a stream_with_context teardown that failed
+                self.close_error = error
+                raise
             finally:
                 self.finished = True
                 # The loop may be closed already (a server stopped mid-stream): nobody waits.
@@ -828,6 +895,17 @@ class _ThreadProducer:
         waiter, self.waiter = self.waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+        done = self.done
+        if done is not None and not done.done():  # the thread is done with the iterator
+            if self.close_error is not None:
+                _fail(done, self.close_error)  # what closing it raised reaches stop()
+            else:
+                done.set_result(None)
+
+    def abandon(self) -> None:
+        """(On the loop.) Nobody will read this stream: the thread stops at its next chunk."""
+        self.cancelled = self.urgent = True
+        self.drained.set()
 
     def _drain(self) -> list[Any]:
         buffer = self.buffer
@@ -873,10 +951,41 @@ class _ThreadProducer:
     async def stop(self) -> None:
         """Stop the thread at its next chunk and wait for it; a cancellation meanwhile ends
         the wait but not the thread (``running()`` stays true until it is done)."""
-        self.cancelled = self.urgent = True
-        self.drained.set()
+        self.abandon()
         if self.done is not None:
             await asyncio.shield(self.done)
+
+
+def _streams_generator(response: Response, method: str) -> bool:
+    """Whether the ASGI adapter streams ``response`` straight from its sync generator body
+    (the branch of ``ASGIAdapter.__call__`` that calls ``_stream``)."""
+    code = response._status_code
+    return (
+        type(response.response) is GeneratorType
+        and code >= 200
+        and code != 204
+        and code != 304
+        and method != "HEAD"
+        and response._on_close is None
+    )
+
+
+def _hand_over(
+    handoff: asyncio.Future[Response],
+    response: Response,
+    ctx: RequestContext,
+    producer: _ThreadProducer | None,
+) -> None:
+    """(On the loop.) The view's response, from its thread; and the producer that thread is
+    running for it, if any (stopped at once if the request was given up meanwhile)."""
+    if producer is not None:
+        producer.done = producer.loop.create_future()  # resolved by its _finish_wake
+        if handoff.done():  # cancelled: the request is gone
+            producer.abandon()
+            return
+        ctx._producer = producer
+    if not handoff.done():
+        handoff.set_result(response)
 
 
 # The sentinel of the drain's iter(): no generator can yield it (a None chunk is an error).

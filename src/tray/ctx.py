@@ -161,6 +161,11 @@ class RequestContext(AppContext):
 
     __slots__ = ("_after_request_functions", "_parent", "_streaming")
 
+    #: Under ASGI, the producer of a sync view's streamed body that the view's own pool thread
+    #: went on to run (see ``asgi._ThreadProducer``). PERF: a class default, set on the
+    #: instance (its ``__dict__``) only by such a stream: no other request pays a store.
+    _producer: Any = None
+
     def __init__(self, app: Tray, request: Request) -> None:
         self.app = app
         self.request = request
