@@ -640,6 +640,8 @@ def test_set_cookie_max_age_sets_expires_from_now():  # type: ignore[no-untyped-
         ("plain", "k=plain"),
         ("hello world; x", 'k="hello world\\073 x"'),
         ("é", 'k="\\303\\251"'),
+        ("café", 'k="caf\\303\\251"'),  # a word, but not ASCII
+        ("\uff11", 'k="\\357\\274\\221"'),  # a full-width digit: isalnum(), not ASCII
         ('a"b', 'k="a\\"b"'),
         ("a,b", 'k="a\\054b"'),
     ],
