@@ -32,6 +32,7 @@ from .environ import environ_from_scope
 from .exceptions import HTTPException, RequestEntityTooLarge
 from .files import FileBody
 from .globals import _cv_ctx
+from .helpers import _ContextStream
 from .response import Response, encode_chunk
 from .threadpool import ThreadPool, _fail, _to_loop
 
@@ -174,9 +175,15 @@ class ASGIAdapter:
                 producer = ctx._producer
                 if producer is not None and producer.running():
                     # Failed before its stream took over: the view's thread is producing.
-                    producer.abandon()
-                    self._close_when_stopped(producer, response)
-                else:
+                    # Stop it (it closes the body) before the body is closed here too.
+                    try:
+                        await producer.stop()
+                    except Exception:  # its close failed: the error at hand goes on
+                        pass
+                    finally:
+                        if producer.running():  # cancelled meanwhile: close it later
+                            self._close_when_stopped(producer, response)
+                if producer is None or not producer.running():
                     await _close_body(response)  # idempotent: a finished stream is closed
                 raise
         finally:
@@ -957,11 +964,13 @@ class _ThreadProducer:
 
 
 def _streams_generator(response: Response, method: str) -> bool:
-    """Whether the ASGI adapter streams ``response`` straight from its sync generator body
-    (the branch of ``ASGIAdapter.__call__`` that calls ``_stream``)."""
+    """Whether the ASGI adapter streams ``response`` from its sync generator body (plain,
+    or a ``stream_with_context`` one) in a producer thread: ``ASGIAdapter.__call__`` then
+    calls ``_stream`` for it, directly or through ``_send_response``."""
     code = response._status_code
+    kind = type(response.response)
     return (
-        type(response.response) is GeneratorType
+        (kind is GeneratorType or kind is _ContextStream)
         and code >= 200
         and code != 204
         and code != 304
