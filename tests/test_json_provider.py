@@ -453,6 +453,33 @@ def test_module_functions_use_current_app(monkeypatch: pytest.MonkeyPatch) -> No
     assert resp.body == b'{"b":1,"a":2}\n'
 
 
+def test_jsonify_always_goes_through_the_apps_provider_response() -> None:
+    """As Flask's: a response() replaced on the instance, or a provider of another kind
+    (anything with a response()), is what jsonify calls."""
+    from tray import Flask
+
+    app = Flask(__name__)
+    calls: list[tuple[Any, ...]] = []
+    real = app.json.response
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    app.json.response = spy  # type: ignore[method-assign]
+    with app.app_context():
+        assert tj.jsonify({"a": 1}).get_data() == b'{"a":1}\n'
+    assert calls == [({"a": 1},)]
+
+    class Duck:
+        def response(self, *args: Any, **kwargs: Any) -> Any:
+            return app.response_class("quack", mimetype="application/json")
+
+    app.json = Duck()  # type: ignore[assignment]
+    with app.app_context():
+        assert tj.jsonify({"a": 1}).get_data() == b"quack"
+
+
 def test_orjson_assumptions_still_hold() -> None:
     # If orjson changes these, the fix-ups in provider.py need revisiting.
     assert orjson.dumps([1e-05, 1e-07, 1e16, "é\x7f", math.nan]) == (

@@ -271,10 +271,17 @@ class Headers:
     def __setitem__(self, key: str | int | slice, value: Any) -> None:
         if type(key) is str:
             # PERF: ``headers["X"] = v``, the common form, skips set()'s **options dict, and a
-            # known name with a printable ASCII value (no CR, LF or NUL) skips the checks'
-            # calls; anything else gets them, with their errors.
+            # known name with an ASCII str value holding no CR, LF or NUL (what
+            # check_header_value accepts as is; memchr scans, cheap at any length) skips the
+            # checks' calls; anything else gets them, with their errors.
             name = key if key in _VALID_NAMES else check_header_name(key)
-            if not (type(value) is str and value.isascii() and value.isprintable()):
+            if not (
+                type(value) is str
+                and value.isascii()
+                and "\r" not in value
+                and "\n" not in value
+                and "\0" not in value
+            ):
                 value = check_header_value(name, value)
             self._put((name, value))
         elif isinstance(key, str):

@@ -26,6 +26,7 @@ from .exceptions import (
     RequestEntityTooLarge,
     UnsupportedMediaType,
 )
+from .globals import _cv_ctx
 from .headers import EnvironHeaders, Headers
 from .headervalues import (
     Authorization,
@@ -653,12 +654,9 @@ class Request:
     def _no_files(self) -> ImmutableMultiDict[str, FileStorage]:
         """The empty ``files``; in debug mode, for a body that is not multipart, one whose
         ``KeyError`` for a name the form has explains the missing ``enctype`` (as Flask)."""
-        if self.mimetype != "multipart/form-data":
-            from .globals import current_app_or_none
-
-            app = current_app_or_none()
-            if app is not None and app.debug:
-                return _DebugFiles(self)
+        ctx = _cv_ctx.get(None)
+        if ctx is not None and ctx.app.debug and self.mimetype != "multipart/form-data":
+            return _DebugFiles(self)
         return ImmutableMultiDict()
 
     @property

@@ -68,7 +68,4 @@ def jsonify(*args: Any, **kwargs: Any) -> Any:
             " a context with 'with app.app_context():'. Use tray.json.dumps() for a plain string."
         )
     provider: JSONProvider = app.json
-    if provider._plain_response and len(args) == 1 and not kwargs:
-        # PERF: jsonify(obj), the common call, without re-packing the arguments.
-        return provider._response(args[0])  # type: ignore[attr-defined]
     return provider.response(*args, **kwargs)

@@ -249,8 +249,6 @@ class JSONProvider:
     ``dumps``/``loads`` must be overridden; the rest is built on them.
     """
 
-    _plain_response = False  # see DefaultJSONProvider
-
     def __init__(self, app: _AppLike) -> None:
         # A weak proxy: the app owns the provider, so a strong ref would make a cycle.
         self._app: _AppLike = weakref.proxy(app)
@@ -314,13 +312,10 @@ class DefaultJSONProvider(JSONProvider):
 
     # Whether a subclass overrides dumps(); response() then goes through it, as Flask does.
     _custom_dumps = False
-    # Whether jsonify(obj) may skip response() for _response() (response() not overridden).
-    _plain_response = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._custom_dumps = cls.dumps is not DefaultJSONProvider.dumps
-        cls._plain_response = cls.response is DefaultJSONProvider.response
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         """Serialize with stdlib ``json.dumps`` using this provider's settings as defaults.
