@@ -704,9 +704,11 @@ def test_a_send_that_fails_before_a_stream_takes_over_stops_the_views_thread(app
 def test_a_batch_of_chunks_joins_as_each_chunk_encoded_in_turn() -> None:
     from tray.asgi import _join_chunks
 
-    assert _join_chunks([b"a", b"b"]) == b"ab"
-    assert _join_chunks(["caf", "\xe9", "\U0001f35c"]) == "caf\xe9\U0001f35c".encode()
-    assert _join_chunks([b"a", "\xe9", bytearray(b"b"), memoryview(b"c")]) == b"a\xc3\xa9bc"
+    # The payload, and the chunks' len() summed (the producer thread's count).
+    assert _join_chunks([b"a", b"b"]) == (b"ab", 2)
+    assert _join_chunks(["caf", "\xe9", "\U0001f35c"]) == ("caf\xe9\U0001f35c".encode(), 5)
+    mixed = [b"a", "\xe9", bytearray(b"b"), memoryview(b"c")]
+    assert _join_chunks(mixed) == (b"a\xc3\xa9bc", 4)
     with pytest.raises(UnicodeEncodeError):  # a lone surrogate, as chunk.encode() says
         _join_chunks(["a", "\ud800"])
 

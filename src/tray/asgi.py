@@ -18,10 +18,8 @@ import io
 import tempfile
 import threading
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from concurrent.futures import Future
-from itertools import islice
 from types import CoroutineType, GeneratorType
 from typing import IO, TYPE_CHECKING, Any
 
@@ -694,33 +692,30 @@ class ASGIAdapter:
         the loop. PERF: chunks produced within a millisecond of each other go out as one message
         (at most 64 KiB), so a fast generator costs a handful of sends, not one per chunk; the
         last batch is the final message."""
-        batch: list[bytes] = []
+        batch: list[Any] = []
         size = 0
         opened = 0.0
         clock = time.monotonic
         for chunk in body:
-            # PERF: the two common chunk types inline.
-            if type(chunk) is str:
-                data = chunk.encode()
-            elif type(chunk) is bytes:
-                data = chunk
-            else:
-                data = encode_chunk(chunk)
+            try:
+                size += len(chunk)  # str chunks count characters: near enough for a limit
+            except TypeError:  # not a chunk at all (None, an int): say so
+                encode_chunk(chunk)
+                raise
             if not batch:
                 opened = clock()
-            batch.append(data)
-            size += len(data)
+            batch.append(chunk)
             if size >= 65536 or clock() - opened >= 0.001:
                 going_on()
-                await send(
-                    {"type": "http.response.body", "body": b"".join(batch), "more_body": True}
-                )
+                # PERF: a batch is joined (and its str encoded) at once, not chunk by chunk.
+                payload, _ = _join_chunks(batch)
+                await send({"type": "http.response.body", "body": payload, "more_body": True})
                 batch.clear()
                 size = 0
                 # A server's send() often returns without suspending: give the loop (and the
                 # disconnect watcher) a turn after every batch.
                 await asyncio.sleep(0)
-        await send({"type": "http.response.body", "body": b"".join(batch)})
+        await send({"type": "http.response.body", "body": _join_chunks(batch)[0]})
 
     async def _stream_sync(
         self, producer: _ThreadProducer, send: Send, watch: _DisconnectWatch
@@ -730,12 +725,11 @@ class ASGIAdapter:
             producer.start(self.executor)
         try:
             while True:
-                chunks, finished, error = await producer.take(disconnected)
+                # PERF: chunks already waiting go out in one message (never held back).
+                payload, finished, error = await producer.take(disconnected)
                 if disconnected.is_set():
                     return
-                if chunks:
-                    # PERF: chunks already waiting go out in one message (never held back).
-                    payload = _join_chunks(chunks)
+                if payload:
                     await send({"type": "http.response.body", "body": payload, "more_body": True})
                 if error is not None:
                     raise error
@@ -797,7 +791,7 @@ class _DisconnectWatch:
 class _ThreadProducer:
     """Runs a sync iterator in one worker thread for its whole life (no hop per chunk).
 
-    PERF: the thread appends to a deque (atomic, no lock per chunk) and wakes the loop only
+    PERF: the thread appends to a list (atomic, no lock per chunk) and wakes the loop only
     once a batch is worth it or the stream ends; the loop also looks on its own after a short,
     growing pause, so a chunk followed by a slow ``next()`` still goes out promptly. Waking
     the loop per chunk would cost a GIL hand-off each time (40x slower than WSGI).
@@ -813,7 +807,7 @@ class _ThreadProducer:
     def __init__(self, iterator: Iterator[Any], loop: asyncio.AbstractEventLoop) -> None:
         self.iterator = iterator
         self.loop = loop
-        self.buffer: deque[Any] = deque()
+        self.buffer: list[Any] = []
         # Each counter is written by one thread only, so neither needs a lock.
         self.produced = 0
         self.consumed = 0
@@ -914,18 +908,23 @@ class _ThreadProducer:
         self.cancelled = self.urgent = True
         self.drained.set()
 
-    def _drain(self) -> list[Any]:
+    def _drain(self) -> bytes:
+        """The chunks produced so far, as one payload (a bad chunk raises its clear error)."""
         buffer = self.buffer
-        # PERF: popleft called from C, as many times as there are chunks now (the producer
-        # only ever appends, so they are all there; one it appends meanwhile waits its turn).
-        chunks = list(islice(iter(buffer.popleft, _NOT_A_CHUNK), len(buffer)))
-        self.consumed += sum(map(len, chunks))
+        # PERF: two C calls, each atomic for the producer thread, which only ever appends: the
+        # chunks there now are copied, then removed from the front; one appended in between
+        # stays for the next drain.
+        count = len(buffer)
+        chunks = buffer[:count]
+        del buffer[:count]
+        payload, size = _join_chunks(chunks)
+        self.consumed += size
         self.drained.set()
-        return chunks
+        return payload
 
-    async def take(
-        self, disconnected: asyncio.Event
-    ) -> tuple[list[Any], bool, BaseException | None]:
+    async def take(self, disconnected: asyncio.Event) -> tuple[bytes, bool, BaseException | None]:
+        """What the thread produced since the last take (joined), whether it is done, and
+        what it raised; waits for something, or for the client to leave (then ``b""``)."""
         pause = self.FIRST_PAUSE
         while True:
             finished = self.finished  # read before draining: nothing can follow "finished"
@@ -948,7 +947,7 @@ class _ThreadProducer:
                 await asyncio.wait({waiter}, timeout=pause)
             self.waiter = None
             if disconnected.is_set():
-                return [], False, None
+                return b"", False, None
             pause = min(pause * 2, self.LONGEST_PAUSE)
 
     def running(self) -> bool:
@@ -997,25 +996,25 @@ def _hand_over(
         handoff.set_result(response)
 
 
-# The sentinel of the drain's iter(): no generator can yield it (a None chunk is an error).
-_NOT_A_CHUNK = object()
-
-
-def _join_chunks(chunks: list[Any]) -> bytes:
-    """A batch of body chunks as one bytes payload.
+def _join_chunks(chunks: list[Any]) -> tuple[bytes, int]:
+    """A batch of body chunks as one bytes payload, and the sum of the chunks' ``len()`` (what
+    the producer thread counted).
 
     PERF: all bytes, or all str (joined, then encoded once: UTF-8 of a concatenation is the
-    concatenation of the UTF-8s), is one C call each; a mix, or a bad chunk, goes one by one
-    for ``encode_chunk``'s clear error.
+    concatenation of the UTF-8s), is one C call each, and its length comes free; a mix, or a
+    bad chunk, goes one by one for ``encode_chunk``'s clear error.
     """
     try:
-        return b"".join(chunks)
+        payload = b"".join(chunks)
+        return payload, len(payload)
     except TypeError:
         pass
     try:
-        return "".join(chunks).encode()
+        text = "".join(chunks)
+        return text.encode(), len(text)
     except (TypeError, UnicodeEncodeError):
-        return b"".join([encode_chunk(chunk) for chunk in chunks])
+        payload = b"".join([encode_chunk(chunk) for chunk in chunks])
+        return payload, sum(map(len, chunks))
 
 
 def _remember_loop() -> asyncio.AbstractEventLoop:
