@@ -701,6 +701,44 @@ def test_a_send_that_fails_before_a_stream_takes_over_stops_the_views_thread(app
     assert closed.is_set()  # before the ASGI call returned
 
 
+@pytest.mark.parametrize("kind", ["thread", "with_context", "inline", "async"])
+def test_streamed_responses_leave_no_reference_cycles(app: Tray, kind: str) -> None:
+    """Nothing of a streamed request is left for the cycle collector (the disconnect
+    watcher's cancelled task used to hold it, and with it the request's producer)."""
+    import gc
+
+    @app.route("/", sync_to_thread=kind != "inline")
+    def index() -> Response:
+        def chunks() -> Iterator[str]:
+            yield from ("Chunk 0\n", "Chunk 1\n")
+
+        async def achunks() -> AsyncIterator[str]:
+            yield "Chunk 0\n"
+
+        if kind == "async":
+            return Response(achunks())
+        return Response(stream_with_context(chunks()) if kind == "with_context" else chunks())
+
+    loop = asyncio.new_event_loop()
+    try:
+
+        def call() -> None:
+            status, _, body = loop.run_until_complete(call_asgi(app.asgi, scope(), b""))
+            assert status == 200 and b"".join(body).startswith(b"Chunk 0\n")
+
+        call()  # warm-up: first-use caches are not garbage
+        gc.collect()
+        gc.disable()
+        try:
+            for _ in range(20):
+                call()
+            assert gc.collect() == 0
+        finally:
+            gc.enable()
+    finally:
+        loop.close()
+
+
 def test_a_batch_of_chunks_joins_as_each_chunk_encoded_in_turn() -> None:
     from tray.asgi import _join_chunks
 

@@ -611,3 +611,36 @@ def test_a_streamed_404_streams_and_closes(app, server) -> None:  # type: ignore
     assert list(body) == [b"not ", b"found"]
     body.close()
     assert events == ["finally"]
+
+
+@pytest.mark.parametrize("with_context", [False, True])
+def test_streamed_responses_leave_no_reference_cycles(
+    app: Tray, server: Server, with_context: bool
+) -> None:
+    """A closed stream_with_context body drops its context (which holds the request context,
+    whose ``_streaming`` is the body): nothing is left for the cycle collector."""
+    import gc
+
+    from tray import stream_with_context
+
+    @app.route("/")
+    def index() -> Response:
+        def chunks() -> Iterator[str]:
+            yield from ("Chunk 0\n", "Chunk 1\n")
+
+        return Response(stream_with_context(chunks()) if with_context else chunks())
+
+    def call() -> None:
+        body = server.call("/")
+        assert b"".join(body) == b"Chunk 0\nChunk 1\n"
+        body.close()
+
+    call()  # warm-up: first-use caches are not garbage
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(20):
+            call()
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -290,6 +290,7 @@ class ASGIAdapter:
             producer = ctx._producer
             if producer is not None:  # handed over, then cancelled: nobody will read it
                 producer.abandon()
+                del ctx._producer
             cancelled.tray_job = job  # type: ignore[attr-defined]
             raise
         producer = ctx._producer
@@ -610,7 +611,13 @@ class ASGIAdapter:
                 # event per short stream).
                 await self._stream_inline(body, send, watch.start)
             else:
-                producer = getattr(_cv_ctx.get(None), "_producer", None)
+                ctx = _cv_ctx.get(None)
+                producer = getattr(ctx, "_producer", None)
+                if producer is not None:
+                    # This stream owns it from here on; the context lets go (the job's
+                    # result is the response, whose stream_with_context body holds the
+                    # context: a cycle otherwise).
+                    del ctx._producer  # type: ignore[union-attr]
                 if producer is None or producer.iterator is not body:
                     producer = _ThreadProducer(iter(body), asyncio.get_running_loop())
                 await self._stream_sync(producer, send, watch)
@@ -784,8 +791,12 @@ class _DisconnectWatch:
 
     def stop(self) -> None:
         self.finished = True
-        if self.watcher is not None:
-            self.watcher.cancel()
+        # Let go of both tasks: the cancelled watcher keeps its CancelledError, whose
+        # traceback holds the watcher's frame and so this object (a cycle for the collector).
+        watcher, self.watcher = self.watcher, None
+        self.task = None
+        if watcher is not None:
+            watcher.cancel()
 
 
 class _ThreadProducer:

@@ -117,6 +117,10 @@ def abort(code: int | Response, *args: Any, **kwargs: Any) -> NoReturn:
     _abort(code, *args, **kwargs)
 
 
+# What a closed stream's context becomes (it runs nothing any more).
+_EMPTY_CONTEXT = contextvars.Context()
+
+
 class _ContextStream:
     """Iterates a generator in a context of its own in which the request context is current;
     closing it closes the generator and then ends the request context, whose teardown gets
@@ -162,7 +166,10 @@ class _ContextStream:
             self._close_generator()
         finally:
             error, self._error = self._error, None  # no cycle through its traceback
-            self._context.run(ctx.app._teardown, ctx, error)
+            try:
+                self._context.run(ctx.app._teardown, ctx, error)
+            finally:
+                self._let_go()
 
     async def aclose(self) -> None:
         """``close()`` for the event loop: async teardown callbacks are awaited there."""
@@ -173,7 +180,16 @@ class _ContextStream:
             self._close_generator()
         finally:
             error, self._error = self._error, None
-            await await_in_context(self._context, ctx.app._teardown_async(ctx, error))
+            try:
+                await await_in_context(self._context, ctx.app._teardown_async(ctx, error))
+            finally:
+                self._let_go()
+
+    def _let_go(self) -> None:
+        """Closed: this stream drops its context, which holds the request context (whose
+        ``_streaming`` is this stream: a cycle for the collector otherwise). The request
+        context keeps ``_streaming``: the ASGI adapter may still look at it."""
+        self._context = _EMPTY_CONTEXT
 
 
 class _AsyncContextStream:
