@@ -739,6 +739,60 @@ def test_streamed_responses_leave_no_reference_cycles(app: Tray, kind: str) -> N
         loop.close()
 
 
+@pytest.mark.parametrize("inline", [False, True])
+def test_bytes_like_chunks_are_sent_as_their_bytes_as_under_wsgi(app: Tray, inline: bool) -> None:
+    """A memoryview of wider items is its bytes (counted as bytes for backpressure, not as
+    items); an array is refused with the clear TypeError, as under WSGI."""
+    import array
+
+    wide = memoryview(array.array("i", [1, 2]))
+
+    @app.route("/wide", sync_to_thread=not inline)
+    def wide_view() -> Response:
+        return Response(iter([b"<", wide, bytearray(b">")]))
+
+    @app.route("/array", sync_to_thread=not inline)
+    def array_view() -> Response:
+        return Response(iter([array.array("i", [1])]))
+
+    status, _, chunks = run(app, path="/wide")
+    assert (status, b"".join(chunks)) == (200, b"<" + wide.tobytes() + b">")
+    with pytest.raises(TypeError, match="must be str or bytes, not array"):
+        run(app, path="/array")
+
+
+def test_a_failing_teardown_after_a_failed_send_is_logged(
+    app: Tray, caplog: pytest.LogCaptureFixture
+) -> None:
+    @app.teardown_request
+    def broken(error: BaseException | None) -> None:
+        raise RuntimeError("the session was not returned to the pool")
+
+    @app.route("/")
+    def index() -> Response:
+        @stream_with_context
+        def endless() -> Iterator[str]:
+            while True:
+                yield "more "
+
+        return Response(endless())
+
+    async def main() -> None:
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            raise OSError("connection reset by peer")
+
+        with pytest.raises(OSError, match="connection reset"):
+            await app.asgi(scope(), receive, send)
+
+    with caplog.at_level(logging.ERROR):
+        asyncio.run(main())
+    assert "Error while closing a stream its send failed" in caplog.text
+    assert "the session was not returned to the pool" in caplog.text
+
+
 def test_a_batch_of_chunks_joins_as_each_chunk_encoded_in_turn() -> None:
     from tray.asgi import _join_chunks
 
@@ -1521,6 +1575,70 @@ def test_dispatch_called_without_a_query_keeps_the_request_s_own(app: Tray) -> N
     finally:
         ctx.pop()
     assert (response.status_code, response.headers["Location"]) == (308, "/docs/?page=2")
+
+
+def test_dispatch_called_directly_leaves_a_streamed_body_to_its_caller(app: Tray) -> None:
+    """Only the ASGI call, which sends the body, lets the view's thread go on producing it:
+    a direct ``dispatch()`` caller reads every chunk itself."""
+    from tray.ctx import RequestContext
+    from tray.request import Request
+
+    @app.route("/lines")
+    def lines() -> Response:
+        return Response(f"{i}\n" for i in range(20000))
+
+    request = Request._from_scope(scope(path="/lines"))
+    ctx = RequestContext(app, request)
+    ctx.push()
+    try:
+        response = asyncio.run(app.asgi.dispatch(ctx))
+        assert response.get_data() == "".join(f"{i}\n" for i in range(20000)).encode()
+    finally:
+        ctx.pop()
+
+
+def test_an_error_after_the_view_in_its_thread_reaches_the_asgi_call(app: Tray) -> None:
+    """An after_request hook that returns a str (no response) fails in the view's thread after
+    the view: the ASGI call raises it, as for any view (it used to wait for ever)."""
+
+    @app.after_request
+    def forgetful(response: Response) -> Any:
+        return "oops"
+
+    @app.route("/")
+    def index() -> str:
+        return "ok"
+
+    async def main() -> None:
+        driver = Driver([])
+        with pytest.raises(AttributeError):
+            await asyncio.wait_for(app.asgi(scope(), driver.receive, driver.send), 5)
+
+    asyncio.run(main())
+
+
+def test_a_producer_whose_loop_is_closed_stops_and_closes_its_generator() -> None:
+    """The server stopped (its loop closed) before the stream was handed over: the view's
+    thread does not produce for nobody (it used to fill 1 MiB, then wait for ever)."""
+    from tray.asgi import _ThreadProducer
+
+    closed = threading.Event()
+
+    def endless() -> Iterator[bytes]:
+        try:
+            while True:
+                yield b"x" * 1000
+        finally:
+            closed.set()
+
+    loop = asyncio.new_event_loop()
+    loop.close()
+    producer = _ThreadProducer(endless(), loop)
+    worker = threading.Thread(target=producer._run, daemon=True)
+    worker.start()
+    worker.join(5)
+    assert not worker.is_alive() and closed.is_set() and producer.finished
+    assert len(producer.buffer) <= 32  # stopped at its first look, not at the 1 MiB limit
 
 
 def test_a_request_from_the_scope_sets_every_slot_init_sets() -> None:

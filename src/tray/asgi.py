@@ -123,7 +123,9 @@ class ASGIAdapter:
             try:
                 try:
                     if body_error is None:
-                        response = await self.dispatch(ctx, query)
+                        # _produce: this call sends the body, so a sync view's thread may
+                        # go on to produce it (a direct dispatch() caller reads it itself).
+                        response = await self.dispatch(ctx, query, _produce=True)
                     elif isinstance(body_error, RequestEntityTooLarge):
                         response = await self.run_sync(app.respond_to_error, body_error)
                     else:
@@ -176,8 +178,8 @@ class ASGIAdapter:
                     # Stop it (it closes the body) before the body is closed here too.
                     try:
                         await producer.stop()
-                    except Exception:  # its close failed: the error at hand goes on
-                        pass
+                    except Exception:  # its close failed; the error at hand goes on
+                        app.logger.exception("Error while closing a stream its send failed")
                     finally:
                         if producer.running():  # cancelled meanwhile: close it later
                             self._close_when_stopped(producer, response)
@@ -274,14 +276,22 @@ class ASGIAdapter:
 
         job.add_done_callback(when_done)
 
-    async def _run_view(self, ctx: RequestContext, matched: tuple[Any, dict[str, Any]]) -> Response:
+    async def _run_view(
+        self, ctx: RequestContext, matched: tuple[Any, dict[str, Any]], produce: bool
+    ) -> Response:
         """``full_dispatch_request`` in a pool thread, like ``run_sync``; a streamed sync
         generator body is then produced by that same thread (PERF: one thread hop per
         streamed response instead of two: the view's, then the producer's)."""
         loop = _remember_loop()
         handoff: asyncio.Future[Response] = loop.create_future()
         job = self.executor.submit(
-            contextvars.copy_context().run, self._view_then_stream, ctx, matched, loop, handoff
+            contextvars.copy_context().run,
+            self._view_then_stream,
+            ctx,
+            matched,
+            loop,
+            handoff,
+            produce,
         )
         try:
             response = await handoff
@@ -304,19 +314,21 @@ class ASGIAdapter:
         matched: tuple[Any, dict[str, Any]],
         loop: asyncio.AbstractEventLoop,
         handoff: asyncio.Future[Response],
+        produce: bool,
     ) -> Response:
         """(In a pool thread.) The view's response, handed to the loop; then, if the loop will
-        stream it from a sync generator, this thread produces its chunks right away."""
+        stream it from a sync generator (``produce``: the ASGI call sends what ``dispatch``
+        returns), this thread produces its chunks right away."""
         try:
             response = self.app.full_dispatch_request(ctx, matched)
-        except BaseException as error:
+            request = ctx.request
+            assert request is not None
+            producer = None
+            if produce and _streams_generator(response, request.method):
+                producer = _ThreadProducer(response.response, loop)  # type: ignore[arg-type]
+        except BaseException as error:  # the loop raises it, as from run_sync
             _to_loop(handoff, _fail, error)
             raise
-        request = ctx.request
-        assert request is not None
-        producer = None
-        if _streams_generator(response, request.method):
-            producer = _ThreadProducer(response.response, loop)  # type: ignore[arg-type]
         try:
             loop.call_soon_threadsafe(_hand_over, handoff, response, ctx, producer)
         except RuntimeError:  # the loop is closed (the server stopped): nobody will send it
@@ -376,7 +388,9 @@ class ASGIAdapter:
 
     # -- http -------------------------------------------------------------------------------
 
-    async def dispatch(self, ctx: RequestContext, query: bytes | str | None = None) -> Response:
+    async def dispatch(
+        self, ctx: RequestContext, query: bytes | str | None = None, *, _produce: bool = False
+    ) -> Response:
         """The ASGI flow: async views run on the loop, sync ones in the thread pool.
 
         Same steps as ``Tray.full_dispatch_request`` (which a sync view runs whole, in one
@@ -412,7 +426,7 @@ class ASGIAdapter:
         view = app.view_functions[rule.endpoint]
         if not is_coroutine_function(view):
             if app._sync_to_thread.get(rule.endpoint, app.config["SYNC_TO_THREAD"]):
-                return await self._run_view(ctx, matched)
+                return await self._run_view(ctx, matched, _produce)
         else:
             _remember_loop()  # an async view may hand sync work to threads of its own
         # An async view, or a sync one declared non-blocking (sync_to_thread=False): on the loop.
@@ -704,11 +718,10 @@ class ASGIAdapter:
         opened = 0.0
         clock = time.monotonic
         for chunk in body:
-            try:
-                size += len(chunk)  # str chunks count characters: near enough for a limit
-            except TypeError:  # not a chunk at all (None, an int): say so
-                encode_chunk(chunk)
-                raise
+            kind = type(chunk)
+            if kind is not str and kind is not bytes:
+                chunk = encode_chunk(chunk)  # bytes, or the clear TypeError WSGI gives
+            size += len(chunk)  # str chunks count characters: near enough for a limit
             if not batch:
                 opened = clock()
             batch.append(chunk)
@@ -858,11 +871,12 @@ class _ThreadProducer:
         look_at = wake_bytes  # look again once this much is produced (unread bytes may add up)
         try:
             for chunk in iterator:
-                try:
-                    produced += len(chunk)
-                except TypeError:  # not a chunk at all (None, an int): say so, as WSGI does
-                    encode_chunk(chunk)
-                    raise
+                kind = type(chunk)
+                if kind is not str and kind is not bytes:
+                    # As WSGI does: bytes-likes become bytes (so len() counts bytes, as the
+                    # loop does); anything else (None, an int) is a clear TypeError.
+                    chunk = encode_chunk(chunk)
+                produced += len(chunk)
                 append(chunk)
                 unchecked += 1
                 # PERF: thresholds are looked at every 32 chunks (or once the unread bytes
@@ -870,7 +884,7 @@ class _ThreadProducer:
                 # stream is cancelled, which is then noticed at the very next chunk.
                 if unchecked < 32 and produced < look_at and not self.urgent:
                     continue
-                if self.cancelled:
+                if self.cancelled or self.loop.is_closed():  # closed: the server stopped
                     break
                 unchecked = 0
                 self.produced = produced
@@ -882,8 +896,10 @@ class _ThreadProducer:
                 ):
                     self._notify()
                 while (
-                    len(buffer) >= self.MAX_CHUNKS or produced - self.consumed >= self.MAX_BYTES
-                ) and not self.cancelled:
+                    (len(buffer) >= self.MAX_CHUNKS or produced - self.consumed >= self.MAX_BYTES)
+                    and not self.cancelled
+                    and not self.loop.is_closed()
+                ):
                     self.drained.clear()
                     self._notify()
                     self.drained.wait(0.05)
