@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -31,6 +32,27 @@ def seed() -> object:
         return load_module(SEED_DIR / f"{stem}.py")
 
     return load
+
+
+def _garbage_after(requests: int, call: Callable[[], object]) -> int:
+    """Objects the cycle collector had to free after ``requests`` calls (0: none were left)."""
+    import gc
+
+    call()  # warm-up: first-use caches are not garbage
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(requests):
+            call()
+        return gc.collect()
+    finally:
+        gc.enable()
+
+
+@pytest.fixture
+def garbage_after() -> Callable[[int, Callable[[], object]], int]:
+    """``garbage_after(n, call)``: what ``n`` calls left for the cycle collector (0: nothing)."""
+    return _garbage_after
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import logging
 import os
 import sys
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from types import MappingProxyType
-from typing import Any
 
 import pytest
 
@@ -1343,23 +1343,10 @@ def test_request_stays_visible_inside_a_nested_app_context(app, client):
     assert client.get("/").data == b"/ None"
 
 
-def _garbage_after(requests: int, call: Any) -> int:
-    """Objects the cycle collector had to free after ``requests`` calls (0: none were left)."""
-    import gc
-
-    call()  # warm-up: first-use caches are not garbage
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(requests):
-            call()
-        return gc.collect()
-    finally:
-        gc.enable()
-
-
 @pytest.mark.parametrize("path", ["/missing", "/abort", "/plain"])
-def test_error_pages_leave_no_reference_cycles(app: Flask, path: str) -> None:
+def test_error_pages_leave_no_reference_cycles(
+    app: Flask, path: str, garbage_after: Callable[[int, Callable[[], object]], int]
+) -> None:
     """A 404 storm must not make the garbage collector work: the handled error's traceback
     would keep the dispatch frame (which holds the error) alive in a cycle."""
     import io
@@ -1386,7 +1373,7 @@ def test_error_pages_leave_no_reference_cycles(app: Flask, path: str) -> None:
         body = app(dict(environ, **{"wsgi.input": io.BytesIO()}), lambda s, h, e=None: None)
         b"".join(body)
 
-    assert _garbage_after(50, wsgi) == 0
+    assert garbage_after(50, wsgi) == 0
 
     scope = {"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}
     loop = asyncio.new_event_loop()
@@ -1395,7 +1382,7 @@ def test_error_pages_leave_no_reference_cycles(app: Flask, path: str) -> None:
         def asgi() -> None:
             loop.run_until_complete(call_asgi(app.asgi, dict(scope), b""))
 
-        assert _garbage_after(50, asgi) == 0
+        assert garbage_after(50, asgi) == 0
     finally:
         loop.close()
 

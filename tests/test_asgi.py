@@ -7,7 +7,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -702,10 +702,11 @@ def test_a_send_that_fails_before_a_stream_takes_over_stops_the_views_thread(app
 
 
 @pytest.mark.parametrize("kind", ["thread", "with_context", "inline", "async"])
-def test_streamed_responses_leave_no_reference_cycles(app: Tray, kind: str) -> None:
+def test_streamed_responses_leave_no_reference_cycles(
+    app: Tray, kind: str, garbage_after: Callable[[int, Callable[[], object]], int]
+) -> None:
     """Nothing of a streamed request is left for the cycle collector (the disconnect
     watcher's cancelled task used to hold it, and with it the request's producer)."""
-    import gc
 
     @app.route("/", sync_to_thread=kind != "inline")
     def index() -> Response:
@@ -726,15 +727,7 @@ def test_streamed_responses_leave_no_reference_cycles(app: Tray, kind: str) -> N
             status, _, body = loop.run_until_complete(call_asgi(app.asgi, scope(), b""))
             assert status == 200 and b"".join(body).startswith(b"Chunk 0\n")
 
-        call()  # warm-up: first-use caches are not garbage
-        gc.collect()
-        gc.disable()
-        try:
-            for _ in range(20):
-                call()
-            assert gc.collect() == 0
-        finally:
-            gc.enable()
+        assert garbage_after(20, call) == 0
     finally:
         loop.close()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 import io
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from types import GeneratorType
 from typing import Any
 
@@ -615,12 +615,13 @@ def test_a_streamed_404_streams_and_closes(app, server) -> None:  # type: ignore
 
 @pytest.mark.parametrize("with_context", [False, True])
 def test_streamed_responses_leave_no_reference_cycles(
-    app: Tray, server: Server, with_context: bool
+    app: Tray,
+    server: Server,
+    with_context: bool,
+    garbage_after: Callable[[int, Callable[[], object]], int],
 ) -> None:
     """A closed stream_with_context body drops its context (which holds the request context,
     whose ``_streaming`` is the body): nothing is left for the cycle collector."""
-    import gc
-
     from tray import stream_with_context
 
     @app.route("/")
@@ -635,12 +636,4 @@ def test_streamed_responses_leave_no_reference_cycles(
         assert b"".join(body) == b"Chunk 0\nChunk 1\n"
         body.close()
 
-    call()  # warm-up: first-use caches are not garbage
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(20):
-            call()
-        assert gc.collect() == 0
-    finally:
-        gc.enable()
+    assert garbage_after(20, call) == 0
