@@ -33,7 +33,6 @@ from .http import (
     COOP,
     STATUS_LINES,
     UTF8_CONTENT_TYPES,
-    _warn_cookie_size,
     check_header_value,
     dump_cookie,
     dump_plain_cookie,
@@ -883,22 +882,8 @@ class Response:
             and samesite is None
             and not (secure or httponly or partitioned)
         ):
-            # PERF: a cookie with no attribute but the default path, the common case; a word
-            # for a name and a value (two C flag checks each) needs no quoting and no regex.
-            if (
-                type(key) is str
-                and type(value) is str
-                and key.isascii()
-                and key.isalnum()
-                and value.isascii()
-                and value.isalnum()
-            ):
-                cookie = f"{key}={value}; Path=/"
-                max_size = self.max_cookie_size
-                if max_size and len(cookie) > max_size:
-                    _warn_cookie_size(key, cookie, max_size)
-            else:
-                cookie = dump_plain_cookie(key, value, self.max_cookie_size)
+            # PERF: a cookie with no attribute but the default path, the common case.
+            cookie = dump_plain_cookie(key, value, self.max_cookie_size)
             self._hlist.append(("Set-Cookie", cookie))
             return
         self._hlist.append(
